@@ -1,0 +1,211 @@
+"""Raw (validated) tree -> frozen model, with every default of the spec language applied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .checks import app_secret_names
+
+
+def _t(values: Any) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+def _principals(d: dict[str, Any]) -> m.Principals:
+    # order carries no meaning: sorted, so reordering a list changes nothing downstream
+    return m.Principals(*(tuple(sorted(set(d.get(k) or ()))) for k in ("users", "groups", "servicePrincipals")))
+
+
+def _plain(value: Any) -> Any:
+    """Position-carrying containers -> plain, read-only data."""
+    if isinstance(value, dict):
+        return m.frozen({k: _plain(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec:
+    ac = raw["apiCenter"]
+    identity = ac.get("identity", {})
+    id_type = identity.get("type", "SystemAssigned")
+    protect = ac.get("protect", stack.startswith("prod"))
+    api_center = m.ApiCenter(
+        name=ac["name"],
+        resource_group=ac["resourceGroup"],
+        location=ac["location"],
+        create_resource_group=ac.get("createResourceGroup", True),
+        system_assigned="SystemAssigned" in id_type,
+        user_assigned=tuple(
+            m.UserAssignedIdentity(name=u.get("name"), id=u.get("id")) for u in identity.get("userAssigned", ()) if "UserAssigned" in id_type
+        ),
+        tags=m.frozen(ac.get("tags")),
+        protect=protect,
+        preview_api_versions=m.frozen(ac.get("previewApiVersions")),
+    )
+
+    key_vault = None
+    if "keyVault" in raw:
+        kv = raw["keyVault"]
+        key_vault = m.KeyVault(
+            name=kv["name"],
+            resource_group=kv.get("resourceGroup", ac["resourceGroup"]),
+            existing=kv.get("existing", False),
+            sku=kv.get("sku", "standard"),
+            purge_protection=kv.get("purgeProtection", True),
+            soft_delete_retention_days=kv.get("softDeleteRetentionDays", 90),
+            public_network_access=kv.get("publicNetworkAccess", "Enabled"),
+            secrets=m.frozen(
+                {
+                    name: m.Secret(name, s.get("fromConfig"), s.get("existing", False), s.get("contentType"))
+                    for name, s in sorted(kv.get("secrets", {}).items())
+                }
+            ),
+        )
+
+    portal_raw = raw.get("portal")
+    portal_app = (portal_raw or {}).get("signIn", {}).get("entraApp") if portal_raw else None
+    secret_of = {app: secret for secret, app in app_secret_names(raw).items()}
+    apps = {}
+    for key, a in sorted(raw.get("entraApps", {}).items()):
+        cs = a.get("clientSecret")
+        apps[key] = m.EntraApp(
+            key=key,
+            display_name=a["displayName"],
+            sign_in_audience=a.get("signInAudience", "AzureADMyOrg"),
+            portal_redirect=a.get("portalRedirect", True),
+            spa_redirect_uris=_t(a.get("spaRedirectUris")),
+            identifier_uri=a.get("identifierUri"),
+            scopes=tuple(m.Scope(s["value"], s.get("description"), s.get("adminOnly", False)) for s in a.get("scopes", ())),
+            client_secret=(
+                m.ClientSecret(secret_of[key], cs.get("expiresInDays", 180), cs.get("rotateAfterDays")) if cs is not None else None
+            ),
+            owners=_t(a.get("owners")),
+            portal_sign_in=key == portal_app,
+        )
+
+    auth_configs = {}
+    for name, c in sorted(raw.get("authConfigs", {}).items()):
+        scheme: m.ApiKeyScheme | m.OAuth2Scheme | m.HttpScheme
+        if "apiKey" in c:
+            k = c["apiKey"]
+            scheme = m.ApiKeyScheme(k.get("in", "header"), k["name"], k["secret"])
+        elif "oauth2" in c:
+            o = c["oauth2"]
+            app_key = o.get("entraApp")
+            client_secret = o.get("clientSecret")
+            if app_key and apps[app_key].client_secret:
+                client_secret = apps[app_key].client_secret.key_vault_secret  # type: ignore[union-attr]
+            scheme = m.OAuth2Scheme(
+                flows=_t(o.get("flows", ["authorizationCode"])),
+                scopes=_t(o.get("scopes")),
+                entra_app=app_key,
+                client_id=o.get("clientId"),
+                client_secret=client_secret,
+                authorization_url=o.get("authorizationUrl"),
+                token_url=o.get("tokenUrl"),
+                refresh_url=o.get("refreshUrl", o.get("tokenUrl")),
+            )
+        else:
+            h = c["http"]
+            scheme = m.HttpScheme(h["scheme"], h.get("secret"))
+        auth_configs[name] = m.AuthConfig(name, c["title"], scheme, c.get("description"), _plain(c.get("extraProperties", {})))
+
+    environments = {
+        name: m.Environment(
+            name=name,
+            title=e["title"],
+            kind=e["kind"],
+            description=e.get("description"),
+            existing=e.get("existing", False),
+            server_type=e.get("server", {}).get("type"),
+            management_portal_uris=_t(e.get("server", {}).get("managementPortalUris")),
+            instructions=e.get("onboarding", {}).get("instructions"),
+            developer_portal_uris=_t(e.get("onboarding", {}).get("developerPortalUris")),
+            custom_properties=_plain(e["customProperties"]) if "customProperties" in e else None,
+        )
+        for name, e in sorted(raw.get("environments", {}).items())
+    }
+
+    base = Path(file).parent
+    apis = {}
+    for name, a in sorted(raw.get("apis", {}).items()):
+        versions = {}
+        for vname, v in sorted(a.get("versions", {}).items()):
+            defs = {
+                dname: m.Definition(
+                    name=dname,
+                    title=d["title"],
+                    description=d.get("description"),
+                    existing=d.get("existing", False),
+                    file=str((base / d["file"]).resolve()) if "file" in d else None,
+                    specification_name=d.get("specification", {}).get("name"),
+                    specification_version=d.get("specification", {}).get("version"),
+                )
+                for dname, d in sorted(v.get("definitions", {}).items())
+            }
+            access = tuple(
+                sorted(
+                    (m.Access(e.get("name", e["authConfig"]), e["authConfig"], _principals(e)) for e in v.get("access", ())),
+                    key=lambda x: x.binding,
+                )
+            )
+            versions[vname] = m.Version(vname, v["title"], v["lifecycleStage"], v.get("existing", False), m.frozen(defs), access)
+        deployments = {}
+        for dname, d in sorted(a.get("deployments", {}).items()):
+            ver, definition = d["definition"].split("/")
+            deployments[dname] = m.Deployment(
+                name=dname,
+                title=d["title"],
+                environment=d["environment"],
+                version=ver,
+                definition=definition,
+                description=d.get("description"),
+                existing=d.get("existing", False),
+                runtime_uris=_t(d.get("runtimeUris")),
+                state=d.get("state", "active"),
+                custom_properties=_plain(d["customProperties"]) if "customProperties" in d else None,
+            )
+        apis[name] = m.Api(
+            name=name,
+            title=a["title"],
+            kind=a["kind"],
+            existing=a.get("existing", False),
+            summary=a.get("summary"),
+            description=a.get("description"),
+            tags=_t(a.get("tags")),
+            contacts=tuple(_plain(x) for x in a.get("contacts", ())),
+            external_docs=tuple(_plain(x) for x in a.get("externalDocs", ())),
+            license=_plain(a["license"]) if "license" in a else None,
+            terms_of_service_url=a.get("termsOfService", {}).get("url"),
+            custom_properties=_plain(a["customProperties"]) if "customProperties" in a else None,
+            versions=m.frozen(versions),
+            deployments=m.frozen(deployments),
+        )
+
+    portal = None
+    if portal_raw is not None:
+        si = portal_raw.get("signIn", {})
+        portal = m.Portal(
+            enabled=portal_raw.get("enabled", True),
+            title=portal_raw.get("title"),
+            sign_in_app=si.get("entraApp"),
+            sign_in_client_id=si.get("clientId"),
+            anonymous_access=portal_raw.get("anonymousAccess", False),
+            readers=_principals(portal_raw.get("readers", {})),
+        )
+
+    return m.Spec(
+        file=file,
+        stack=stack,
+        project=project,
+        api_center=api_center,
+        key_vault=key_vault,
+        entra_apps=m.frozen(apps),
+        auth_configs=m.frozen(auth_configs),
+        environments=m.frozen(environments),
+        apis=m.frozen(apis),
+        portal=portal,
+    )

@@ -1,0 +1,218 @@
+"""Cross-checks the schema cannot express: references resolve, one scheme per auth config,
+identities well formed, and warnings for setups the portal cannot test.
+
+They read the raw tree defensively (it may also have schema problems) and only report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import Problem, did_you_mean, format_path
+from .schema import mark_at
+
+SCHEMES = ("apiKey", "oauth2", "http")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _map(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
+
+
+def _list(node: Any) -> list[Any]:
+    return node if isinstance(node, list) else []
+
+
+def _str(node: Any) -> str | None:
+    return node if isinstance(node, str) else None
+
+
+class _Checker:
+    def __init__(self, root: Any):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error") -> None:
+        self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity))
+
+    def warn(self, path: list[Any], message: str) -> None:
+        self.error(path, message, severity="warning")
+
+    def ref(self, path: list[Any], value: Any, known: list[str], what: str, fix: str) -> bool:
+        """Report `value` at `path` unless it names one of `known`."""
+        if not isinstance(value, str) or value in known:
+            return isinstance(value, str)
+        self.error(path, f"unknown {what} '{value}'{did_you_mean(value, known)}{fix}")
+        return False
+
+
+def app_secret_names(root: Any) -> dict[str, str]:
+    """Key Vault secret name -> Entra app that stores its client secret there."""
+    out: dict[str, str] = {}
+    for app, spec in _map(_map(root).get("entraApps")).items():
+        cs = _map(spec).get("clientSecret")
+        if isinstance(cs, dict):
+            out[_str(cs.get("keyVaultSecret")) or f"{app}-client-secret"] = app
+    return out
+
+
+def cross_check(root: Any) -> list[Problem]:
+    c = _Checker(root)
+    top = _map(root)
+    vault = _map(top.get("keyVault"))
+    secrets = _map(vault.get("secrets"))
+    app_secrets = app_secret_names(root)
+    apps = list(_map(top.get("entraApps")))
+    auth = _map(top.get("authConfigs"))
+    envs = list(_map(top.get("environments")))
+    known_secrets = [*secrets, *app_secrets]
+
+    _check_identity(c, _map(top.get("apiCenter")).get("identity"))
+
+    for name, spec in secrets.items():
+        spec = _map(spec)
+        if "fromConfig" in spec and spec.get("existing") is True:
+            c.error(["keyVault", "secrets", name], "has both `fromConfig` and `existing: true`: keep one")
+        elif "fromConfig" not in spec and spec.get("existing") is not True and "value" not in spec:
+            c.error(["keyVault", "secrets", name], "needs `fromConfig: KEY` (its value comes from the stack's secret config) or `existing: true`")
+    for secret, app in app_secrets.items():
+        if secret in secrets:
+            c.error(["keyVault", "secrets", secret], f"is also where Entra app '{app}' stores its client secret: the app writes it, so remove this entry or set the app's clientSecret.keyVaultSecret to another name", key=True)
+    if app_secrets and "keyVault" not in top:
+        first = next(iter(app_secrets.values()))
+        c.error(["entraApps", first, "clientSecret"], "needs a `keyVault` to store the client secret in: add a keyVault section")
+
+    for app, spec in _map(top.get("entraApps")).items():
+        cs = _map(_map(spec).get("clientSecret"))
+        exp, rot = cs.get("expiresInDays", 180), cs.get("rotateAfterDays")
+        if isinstance(exp, int) and isinstance(rot, int) and rot >= exp:
+            c.error(["entraApps", app, "clientSecret", "rotateAfterDays"], f"{rot} is not before expiresInDays ({exp}): rotate before the secret expires")
+        for i, owner in enumerate(_list(_map(spec).get("owners"))):
+            if isinstance(owner, str) and "@" not in owner and not GUID.match(owner):
+                c.error(["entraApps", app, "owners", i], f"'{owner}' is neither a user principal name nor an object id")
+
+    used_configs: set[str] = set()
+    for name, spec in auth.items():
+        _check_auth_config(c, name, _map(spec), known_secrets, apps, top)
+
+    for api, spec in _map(top.get("apis")).items():
+        spec = _map(spec)
+        versions = _map(spec.get("versions"))
+        deployed_versions: set[str] = set()
+        for dep, dspec in _map(spec.get("deployments")).items():
+            dspec = _map(dspec)
+            p = ["apis", api, "deployments", dep]
+            c.ref([*p, "environment"], dspec.get("environment"), envs, "environment", ": add it under `environments` or fix the name")
+            ref = _str(dspec.get("definition"))
+            if ref and ref.count("/") == 1:
+                ver, definition = ref.split("/")
+                if c.ref([*p, "definition"], ver, list(versions), f"version of API '{api}'", " (write VERSION/DEFINITION)"):
+                    defs = list(_map(_map(versions.get(ver)).get("definitions")))
+                    c.ref([*p, "definition"], definition, defs, f"definition of version '{ver}'", " (write VERSION/DEFINITION)")
+                if _list(dspec.get("runtimeUris")):
+                    deployed_versions.add(ver)
+        for ver, vspec in versions.items():
+            access = _list(_map(vspec).get("access"))
+            seen: dict[str, int] = {}
+            for i, entry in enumerate(access):
+                entry = _map(entry)
+                p = ["apis", api, "versions", ver, "access", i]
+                cfg = entry.get("authConfig")
+                if c.ref([*p, "authConfig"], cfg, list(auth), "auth config", ": add it under `authConfigs` or fix the name"):
+                    used_configs.add(cfg)
+                binding = entry.get("name", cfg)
+                if isinstance(binding, str):
+                    if binding in seen:
+                        c.error([*p, "name"] if "name" in entry else [*p, "authConfig"], f"binding name '{binding}' is already used by access[{seen[binding]}] of this version: give one of them a distinct `name`")
+                    else:
+                        seen[binding] = i
+                _check_principals(c, p, entry)
+                if not any(_list(entry.get(k)) for k in ("users", "groups", "servicePrincipals")):
+                    c.warn(p, f"binding '{binding}' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals")
+            if access and ver not in deployed_versions:
+                c.warn(["apis", api, "versions", ver, "access"], "this version has access entries but no deployment with runtimeUris: the portal has nowhere to send \"Try this API\"; add a deployment")
+
+    for name in auth:
+        if name not in used_configs:
+            c.warn(["authConfigs", name], f"auth config '{name}' is bound to no API version: add it to a version's `access` or remove it")
+
+    portal = _map(top.get("portal"))
+    sign_in = portal.get("signIn")
+    if portal and portal.get("enabled", True) is not False:
+        si = _map(sign_in)
+        if "entraApp" in si and "clientId" in si:
+            c.error(["portal", "signIn"], "has both `entraApp` and `clientId`: keep one")
+        elif not si.get("entraApp") and not si.get("clientId"):
+            c.error(["portal"], "an enabled portal needs `signIn: {entraApp: NAME}` (an entraApps entry) or `signIn: {clientId: GUID}`")
+        if "entraApp" in si:
+            c.ref(["portal", "signIn", "entraApp"], si.get("entraApp"), apps, "Entra app", ": add it under `entraApps` or fix the name")
+        readers = _map(portal.get("readers"))
+        if readers:
+            _check_principals(c, ["portal", "readers"], readers)
+    return c.problems
+
+
+def _check_identity(c: _Checker, identity: Any) -> None:
+    identity = _map(identity)
+    kind = identity.get("type", "SystemAssigned")
+    ua = _list(identity.get("userAssigned"))
+    p = ["apiCenter", "identity"]
+    if isinstance(kind, str) and "UserAssigned" in kind and not ua:
+        c.error([*p, "type"], f"'{kind}' needs at least one `userAssigned` identity: add `userAssigned: [{{name: ...}}]` or `[{{id: ...}}]`")
+    if kind == "SystemAssigned" and ua:
+        c.error([*p, "userAssigned"], "identities are listed but type is SystemAssigned: set `type: SystemAssigned,UserAssigned` (or UserAssigned)")
+    seen: set[str] = set()
+    for i, item in enumerate(ua):
+        item = _map(item)
+        has = [k for k in ("name", "id") if k in item]
+        if len(has) != 1:
+            c.error([*p, "userAssigned", i], "give exactly one of `name` (an identity this stack creates) or `id` (an existing identity's resource id)")
+            continue
+        ident = str(item[has[0]]).lower()
+        if ident in seen:
+            c.error([*p, "userAssigned", i, has[0]], f"'{item[has[0]]}' is listed twice")
+        seen.add(ident)
+
+
+def _check_auth_config(c: _Checker, name: str, spec: dict[str, Any], known_secrets: list[str], apps: list[str], top: dict[str, Any]) -> None:
+    p = ["authConfigs", name]
+    present = [s for s in SCHEMES if s in spec]
+    if len(present) != 1:
+        found = f"has {', '.join(present)}" if present else "has none"
+        c.error(p, f"needs exactly one of apiKey, oauth2, http ({found}): keep one scheme per auth config")
+    fix = ": add it under keyVault.secrets (with fromConfig) or fix the name"
+    for scheme, key in (("apiKey", "secret"), ("http", "secret"), ("oauth2", "clientSecret")):
+        ref = _map(spec.get(scheme)).get(key)
+        if ref is not None:
+            if "keyVault" not in top:
+                c.error([*p, scheme, key], "references a Key Vault secret but the spec has no `keyVault`: add one")
+            else:
+                c.ref([*p, scheme, key], ref, known_secrets, "Key Vault secret", fix)
+    oauth = spec.get("oauth2")
+    if isinstance(oauth, dict):
+        flows = [f for f in _list(oauth.get("flows", ["authorizationCode"])) if isinstance(f, str)]
+        if "entraApp" in oauth:
+            app = oauth.get("entraApp")
+            if c.ref([*p, "oauth2", "entraApp"], app, apps, "Entra app", ": add it under `entraApps` or fix the name"):
+                for k in ("clientId", "clientSecret", "authorizationUrl", "tokenUrl", "refreshUrl"):
+                    if k in oauth:
+                        c.error([*p, "oauth2", k], f"is filled from Entra app '{app}': remove it, or remove `entraApp` to describe another identity provider", key=True)
+                app_spec = _map(_map(top.get("entraApps")).get(app))
+                if "clientCredentials" in flows and "clientSecret" not in app_spec:
+                    c.error([*p, "oauth2", "flows"], f"clientCredentials needs a client secret, but Entra app '{app}' has no `clientSecret`: add one to the app")
+        else:
+            if "clientId" not in oauth:
+                c.error([*p, "oauth2"], "needs `entraApp` (an entraApps entry) or `clientId` with the identity provider's URLs")
+            if "tokenUrl" not in oauth:
+                c.error([*p, "oauth2"], "needs `tokenUrl`: the identity provider's token endpoint")
+            if "authorizationCode" in flows and "authorizationUrl" not in oauth:
+                c.error([*p, "oauth2"], "the authorizationCode flow needs `authorizationUrl`: the identity provider's authorize endpoint")
+            if "clientCredentials" in flows and "clientSecret" not in oauth:
+                c.error([*p, "oauth2"], "the clientCredentials flow needs `clientSecret`: a keyVault.secrets entry")
+
+
+def _check_principals(c: _Checker, p: list[Any], entry: dict[str, Any]) -> None:
+    for i, user in enumerate(_list(entry.get("users"))):
+        if isinstance(user, str) and "@" not in user and not GUID.match(user):
+            c.error([*p, "users", i], f"'{user}' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`")

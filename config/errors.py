@@ -1,0 +1,68 @@
+"""Problems found in a spec, each with file:line:col, the spec path and the fix."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """Where a node stands: 1-based line and column in a file."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about a spec."""
+
+    mark: Mark
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{display_path(self.mark.file)}:{self.mark.line}:{self.mark.col}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {self.path or '(top level)'}: {label}{self.message}"
+
+
+class SpecError(Exception):
+    """A spec that cannot be used: every problem found, in file order."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.mark, p.path))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: str) -> str:
+    """A file name as a user wants to read it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def did_you_mean(word: object, choices: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' when a choice is close to `word`, else ''."""
+    if not isinstance(word, str) or not choices:
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def format_path(parts: Sequence[object]) -> str:
+    """apis.petstore.versions.v1-0.access[0].authConfig"""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

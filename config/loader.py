@@ -1,0 +1,151 @@
+"""YAML loading that keeps where every node came from.
+
+Mappings load as `PosMap` and sequences as `PosList`: plain dicts and lists that also
+carry the position of each value and key, so a problem found later (by the schema or
+a cross-check, possibly after `extends` merged several files) points at file:line:col.
+Duplicate keys are problems, not silent overwrites.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Mark, Problem
+
+try:  # libyaml parses about five times faster; the pure-Python loader is the fallback
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class PosMap(dict):  # type: ignore[type-arg]
+    """A mapping that knows its file and the position of each key and value."""
+
+    __slots__ = ("file", "start", "value_marks", "key_marks", "key_files")
+
+    def mark(self) -> Mark:
+        return _mark(self.file, self.start)
+
+    def _file_of(self, key: Any) -> str:
+        # after `extends`, one mapping holds keys from several files
+        return self.key_files.get(key, self.file) if self.key_files else self.file
+
+    def value_mark(self, key: Any) -> Mark:
+        m = self.value_marks.get(key)
+        return _mark(self._file_of(key), m) if m is not None else self.mark()
+
+    def key_mark(self, key: Any) -> Mark:
+        m = self.key_marks.get(key)
+        return _mark(self._file_of(key), m) if m is not None else self.mark()
+
+
+class PosList(list):  # type: ignore[type-arg]
+    """A sequence that knows its file and the position of each item."""
+
+    __slots__ = ("file", "start", "item_marks")
+
+    def mark(self) -> Mark:
+        return _mark(self.file, self.start)
+
+    def value_mark(self, index: int) -> Mark:
+        if 0 <= index < len(self.item_marks):
+            return _mark(self.file, self.item_marks[index])
+        return self.mark()
+
+
+def _mark(file: str, m: Any) -> Mark:
+    return Mark(file, m.line + 1, m.column + 1)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    file = "<spec>"
+    problems: list[Problem]
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> PosMap:
+    loader.flatten_mapping(node)
+    out = PosMap()
+    out.file, out.start = loader.file, node.start_mark
+    out.value_marks, out.key_marks, out.key_files = {}, {}, None
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            loader.problems.append(
+                Problem(
+                    _mark(loader.file, key_node.start_mark),
+                    "",
+                    f"key {key!r} is not a string: quote it (for example '{key_node.value}':)",
+                )
+            )
+            key = str(key_node.value)
+        if key in out:
+            first = out.key_marks[key]
+            loader.problems.append(
+                Problem(
+                    _mark(loader.file, key_node.start_mark),
+                    "",
+                    f"duplicate key '{key}' (first defined at line {first.line + 1}): "
+                    "remove or rename one of them",
+                )
+            )
+            continue
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_marks[key] = key_node.start_mark
+        out.value_marks[key] = value_node.start_mark
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> PosList:
+    out = PosList(loader.construct_object(child, deep=True) for child in node.value)
+    out.file, out.start = loader.file, node.start_mark
+    out.item_marks = [child.start_mark for child in node.value]
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+# Dates stay strings: `2024-03-15` is an api-version to us, not a datetime.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; returns (data, problems). Syntax errors are problems too."""
+    loader = _Loader(text)
+    loader.file = file
+    loader.problems = []
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        mark = Mark(file, m.line + 1, m.column + 1) if m else Mark(file, 1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(mark, "", f"YAML syntax error: {what}; check indentation and quoting")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(Mark(file, 1, 1), "", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(Mark(file, 1, 1), "", "YAML nesting is too deep")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
+
+
+def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
+    """Read and parse a spec file; a file that cannot be read is a problem, not a crash."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(Mark(file, 1, 1), "", "file not found: check the path (relative paths are relative to the working directory, or to the extending spec)")]
+    except IsADirectoryError:
+        return None, [Problem(Mark(file, 1, 1), "", "is a directory, not a spec file")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(Mark(file, 1, 1), "", f"not UTF-8 text ({exc.reason}): save the spec as UTF-8")]
+    except OSError as exc:
+        return None, [Problem(Mark(file, 1, 1), "", f"cannot read file: {exc.strerror}")]
+    return load_yaml(text, file)

@@ -1,0 +1,49 @@
+"""Load a spec file into the frozen model: the one entry point for everything downstream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build
+from .checks import cross_check
+from .errors import Mark, Problem, SpecError
+from .loader import PosMap
+from .model import Spec
+from .resolve import interpolate, load_with_extends
+from .schema import check
+
+DEFAULT_PROJECT = "apic-access"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    spec: Spec
+    warnings: tuple[Problem, ...]
+
+
+def load_spec(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PROJECT) -> Loaded:
+    """Read, merge, interpolate, validate and build. Raises SpecError with every problem found."""
+    path = Path(path)
+    raw, problems = load_with_extends(path)
+    if raw is None and not problems:
+        problems = [Problem(Mark(str(path), 1, 1), "", "the spec is empty: start with `specVersion: 1` and `apiCenter:`")]
+    if problems and raw is None:
+        raise SpecError(problems)
+    if not isinstance(raw, PosMap):
+        raise SpecError([*problems, Problem(Mark(str(path), 1, 1), "", "a spec is a mapping of keys (specVersion, apiCenter, ...), not a single value or list")])
+
+    ac = raw.get("apiCenter")
+    location = ac.get("location") if isinstance(ac, dict) else None
+    variables = {"stack": stack, "project": project}
+    if isinstance(location, str) and "${" not in location:
+        variables["location"] = location
+    problems += interpolate(raw, variables)
+    problems += check(raw)
+    problems += cross_check(raw)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(problems)
+    spec = build(raw, file=str(path), stack=stack, project=project)
+    warnings = tuple(sorted((p for p in problems if p.severity == "warning"), key=lambda p: (p.mark, p.path)))
+    return Loaded(spec, warnings)
