@@ -1,0 +1,253 @@
+"""The recording engine: runs the real Pulumi program with no cloud and no CLI.
+
+A mock monitor records every registration (type, name, parent, custom or component,
+inputs as the provider would receive them, and every dependency: explicit `depends_on`
+and those implied by outputs). Invokes get stable placeholders: the tenant and
+subscription, and Entra lookups resolved to deterministic fake object ids. It runs as a
+preview: values only Azure knows stay unknown, secrets show as "[secret]", and secret
+config never needs to be set.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from config.spec import load_spec
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown until apply]"
+PLACEHOLDER_TENANT = "00000000-0000-0000-0000-00000000aaaa"
+PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-00000000bbbb"
+
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_FAKE_IDS = uuid.UUID("8d6f4a2e-51b3-4c07-9e1d-3a5b7c9d0e2f")
+
+# Output properties only Azure knows: unknown in a preview, as in `pulumi preview`.
+_COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "azure-native:apicenter:Service": (("identity", "principalId"), ("identity", "tenantId")),
+    "azure-native:managedidentity:UserAssignedIdentity": (("principalId",), ("clientId",), ("tenantId",)),
+    "azuread:index/application:Application": (("clientId",), ("objectId",)),
+    "azuread:index/servicePrincipal:ServicePrincipal": (("objectId",),),
+    "azuread:index/applicationPassword:ApplicationPassword": (("value",), ("keyId",)),
+}
+
+
+def fake_object_id(kind: str, name: str) -> str:
+    """The stand-in object id a plan shows for an Entra lookup: stable across runs."""
+    return str(uuid.uuid5(_FAKE_IDS, f"{kind}:{name.lower()}"))
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    options: dict[str, Any]
+
+
+@dataclass
+class Recording:
+    project: str
+    stack: str
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def by_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+
+def _plain(value: Any) -> Any:
+    """Wire values -> plain JSON: secrets masked, unknowns named, references as URNs."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            return SECRET
+        if sig == _RESOURCE_SIG:
+            return value.get("urn", "")
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value == _UNKNOWN_VALUE:
+        return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def __init__(self, recording: Recording, preview: bool):
+        self.recording = recording
+        self.preview = preview
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        state = dict(args.inputs)
+        identity = state.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            # inputs list the ids; the provider returns a map of id -> identity details
+            identity = dict(identity, userAssignedIdentities={i: {} for i in identity["userAssignedIdentities"]})
+            state["identity"] = identity
+        for path in _COMPUTED.get(args.typ, ()):
+            target = state
+            for part in path[:-1]:
+                target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}
+            target[path[-1]] = _UNKNOWN_VALUE if self.preview else fake_object_id(args.typ, f"{args.name}/{'.'.join(path)}")
+        return (None if self.preview else f"{args.name}-id"), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        token, a = args.token, dict(args.args)
+        self.recording.invokes.append((token, a))
+        if token == "azure-native:authorization:getClientConfig":
+            return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": PLACEHOLDER_SUBSCRIPTION, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
+        if token == "azuread:index/getClientConfig:getClientConfig":
+            return {"tenantId": PLACEHOLDER_TENANT, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
+        if token == "azuread:index/getUser:getUser":
+            upn = a.get("userPrincipalName") or a.get("mail") or ""
+            return {"objectId": fake_object_id("user", upn), "userPrincipalName": upn}
+        if token == "azuread:index/getGroup:getGroup":
+            name = a.get("displayName") or ""
+            return {"objectId": fake_object_id("group", name), "displayName": name}
+        if token == "azuread:index/getServicePrincipal:getServicePrincipal":
+            name = a.get("displayName") or a.get("clientId") or ""
+            return {"objectId": fake_object_id("servicePrincipal", name), "displayName": name, "clientId": fake_object_id("client", name)}
+        if token == "azure-native:managedidentity:getUserAssignedIdentity":
+            name = a.get("resourceName") or ""
+            return {"principalId": fake_object_id("identity", name), "clientId": fake_object_id("identity-client", name), "tenantId": PLACEHOLDER_TENANT}
+        return {}
+
+
+class _Monitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: _Mocks, recording: Recording):
+        super().__init__(mocks)
+        self.recording = recording
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            options = {}
+            if request.protect:
+                options["protect"] = True
+            if request.deleteBeforeReplace:
+                options["deleteBeforeReplace"] = True
+            if list(request.additionalSecretOutputs):
+                options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+            self.recording.resources.append(
+                Registration(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    custom=bool(request.custom),
+                    parent=request.parent,
+                    inputs=_plain(json_format.MessageToDict(request.object)),
+                    dependencies=sorted(set(request.dependencies)),
+                    options=options,
+                )
+            )
+        return response
+
+
+def _secret_placeholders(spec_path: Path, stack: str, project: str) -> dict[str, str]:
+    """Config for every secret the spec reads: a plan never needs the real values."""
+    try:
+        spec = load_spec(spec_path, stack=stack, project=project).spec
+    except Exception:  # noqa: BLE001 - the program itself reports spec problems
+        return {}
+    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}
+
+
+@contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def project_dir() -> Path:
+    """Where Pulumi.yaml and __main__.py live: the checkout this package runs from."""
+    return Path(__file__).resolve().parent.parent
+
+
+def record(
+    spec_path: str | Path,
+    *,
+    stack: str = "dev",
+    project: str = "apic-access",
+    config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    preview: bool = True,
+    program: Path | None = None,
+) -> Recording:
+    """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
+
+    Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
+    """
+    spec_path = Path(spec_path).resolve()
+    program = program or project_dir() / "__main__.py"
+    recording = Recording(project=project, stack=stack)
+    all_config = {**_secret_placeholders(spec_path, stack, project), **(config or {}), "apic-access:spec": str(spec_path)}
+    mocks = _Mocks(recording, preview)
+    monitor = _Monitor(mocks, recording)
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    root = pulumi_settings.get_root_resource()
+
+    def run() -> None:
+        sys.path.insert(0, str(program.parent))
+        try:
+            with _cwd(program.parent):
+                runpy.run_path(str(program), run_name="__main__")
+        finally:
+            sys.path.remove(str(program.parent))
+
+    _sync_await(run_pulumi_func(run))
+    outputs = getattr(root, "outputs", {}) or {}
+    for key, value in outputs.items():
+        recording.outputs[key] = _resolve_output(value)
+    recording.resources.sort(key=lambda r: r.urn)
+    return recording
+
+
+def _resolve_output(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _resolve_output(v) for k, v in sorted(value.items())}
+    out = pulumi.Output.from_input(value)
+    known = _sync_await(out.is_known())
+    if not known:
+        return UNKNOWN
+    if _sync_await(out.is_secret()):
+        return SECRET
+    return _mask_nested(_sync_await(out.future()))
+
+
+def _mask_nested(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_nested(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_mask_nested(v) for v in value]
+    return UNKNOWN if value is None else value

@@ -1,0 +1,70 @@
+"""Version access: each access entry is a binding (securityRequirement) of an auth config
+to an API version, plus one Credential Access Reader assignment per principal, scoped to
+that binding, so only those principals can "Try this API" with it in the portal."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from config.model import Access as AccessSpec
+
+from . import arm
+from .context import Context, child
+from .directory import PRINCIPAL_TYPES
+from .roles import assign
+
+
+class Access(pulumi.ComponentResource):
+    """All bindings and their Credential Access Reader assignments."""
+
+    def __init__(
+        self,
+        name: str,
+        ctx: Context,
+        *,
+        service: pulumi.Resource,
+        versions: dict[tuple[str, str], pulumi.Resource | None],
+        auth_configs: dict[str, pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("apic-access:index:Access", name, None, opts)
+        self.bindings: dict[tuple[str, str, str], str] = {}
+        for api in ctx.spec.apis.values():
+            for ver in api.versions.values():
+                for entry in ver.access:
+                    self._binding(ctx, api.name, ver.name, entry, service, versions.get((api.name, ver.name)), auth_configs[entry.auth_config])
+        self.register_outputs({})
+
+    def _binding(
+        self, ctx: Context, api: str, version: str, entry: AccessSpec, service: pulumi.Resource, version_res: pulumi.Resource | None, auth_config: pulumi.Resource
+    ) -> None:
+        ac = ctx.spec.api_center
+        logical = f"{api}/{version}/{entry.binding}"
+        binding = azure_native.resources.Resource(
+            logical,
+            resource_group_name=ac.resource_group,
+            resource_provider_namespace=arm.NAMESPACE,
+            parent_resource_path=arm.version_path(ac.name, api, version),
+            resource_type="securityRequirements",
+            resource_name_=entry.binding,
+            api_version=ac.preview_api_versions.get("securityRequirements", arm.PREVIEW_API_VERSIONS["securityRequirements"]),
+            properties=arm.security_requirement_properties(entry.auth_config),
+            opts=child(self, depends_on=[version_res or service, auth_config]),
+        )
+        scope = arm.binding_id(ctx.subscription_id, ac.resource_group, ac.name, api, version, entry.binding)
+        self.bindings[(api, version, entry.binding)] = scope
+        p = entry.principals
+        for kind, refs in (("users", p.users), ("groups", p.groups), ("servicePrincipals", p.service_principals)):
+            for ref, object_id in ctx.directory.resolve(kind, refs):
+                assign(
+                    f"{logical}/{kind}/{ref}",
+                    subscription_id=ctx.subscription_id,
+                    scope=scope,
+                    role=arm.CREDENTIAL_ACCESS_READER,
+                    principal_id=object_id,
+                    principal_key=object_id,
+                    principal_type=PRINCIPAL_TYPES[kind],
+                    parent=self,
+                    depends_on=[binding],
+                )

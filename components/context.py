@@ -1,0 +1,39 @@
+"""What every component needs besides its own slice of the spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from config.model import Spec
+
+from .directory import Directory
+
+
+@dataclass(frozen=True)
+class Context:
+    """The spec, the caller's tenant and subscription (one invoke), and the directory cache."""
+
+    spec: Spec
+    tenant_id: str
+    subscription_id: str
+    directory: Directory = field(default_factory=Directory)
+
+    @classmethod
+    def from_spec(cls, spec: Spec) -> Context:
+        client = azure_native.authorization.get_client_config()
+        return cls(spec=spec, tenant_id=client.tenant_id, subscription_id=client.subscription_id)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return dict(self.spec.api_center.tags)
+
+    def protect(self) -> bool:
+        return self.spec.api_center.protect
+
+
+def child(parent: pulumi.Resource, *, depends_on: list[pulumi.Resource] | None = None, **kwargs: object) -> pulumi.ResourceOptions:
+    """Options for a resource owned by `parent`; depends_on lists only real prerequisites."""
+    return pulumi.ResourceOptions(parent=parent, depends_on=[d for d in depends_on or [] if d is not None], **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,102 @@
+"""An Entra app registration for OAuth 2.0, its service principal and client secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pulumi
+import pulumi_azuread as azuread
+
+from config.model import EntraApp as EntraAppSpec
+
+from . import arm
+from .context import Context, child
+from .key_vault import KeyVault
+
+_SCOPE_NAMESPACE = uuid.UUID("0f5b9a36-3c1e-4e0a-8f57-6d2b4c8e1a90")
+
+
+def rotation_window(rotate_after_days: int, today: dt.date | None = None) -> str:
+    """Which rotation window today falls in: it changes every `rotate_after_days` days,
+    and a change makes a new client secret (it replaces the old one: no overlap)."""
+    days = ((today or dt.date.today()) - dt.date(2020, 1, 1)).days
+    return str(days // rotate_after_days)
+
+
+class EntraApp(pulumi.ComponentResource):
+    """Application (SPA redirects to the API Center portal, exposed scopes, identifier URI),
+    its service principal, and a client secret with an end date stored in the Key Vault."""
+
+    def __init__(self, name: str, app: EntraAppSpec, ctx: Context, vault: KeyVault | None, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("apic-access:index:EntraApp", name, None, opts)
+        ac = ctx.spec.api_center
+        spa = list(app.spa_redirect_uris)
+        if app.portal_redirect:
+            spa = [*arm.portal_hosts(ac.name, ac.location), *spa]
+        scopes = [
+            azuread.ApplicationApiOauth2PermissionScopeArgs(
+                id=str(uuid.uuid5(_SCOPE_NAMESPACE, f"{app.key}/{s.value}")),
+                value=s.value,
+                type="Admin" if s.admin_only else "User",
+                enabled=True,
+                admin_consent_display_name=s.value,
+                admin_consent_description=s.description or s.value,
+                user_consent_display_name=None if s.admin_only else s.value,
+                user_consent_description=None if s.admin_only else (s.description or s.value),
+            )
+            for s in app.scopes
+        ]
+        owners = [ctx.directory.object_id("users", o) for o in app.owners]
+        public_client = None
+        required_access = None
+        if app.portal_sign_in:
+            public_client = azuread.ApplicationPublicClientArgs(redirect_uris=list(arm.PORTAL_PUBLIC_CLIENT_REDIRECTS))
+            required_access = [
+                azuread.ApplicationRequiredResourceAccessArgs(
+                    resource_app_id=arm.DATA_PLANE_APP_ID,
+                    resource_accesses=[azuread.ApplicationRequiredResourceAccessResourceAccessArgs(id=arm.DATA_PLANE_SCOPE_ID, type="Scope")],
+                )
+            ]
+        self.application = azuread.Application(
+            app.key,
+            display_name=app.display_name,
+            sign_in_audience=app.sign_in_audience,
+            identifier_uris=[app.identifier_uri] if app.identifier_uri else None,
+            api=azuread.ApplicationApiArgs(oauth2_permission_scopes=scopes, requested_access_token_version=2) if scopes else None,
+            single_page_application=azuread.ApplicationSinglePageApplicationArgs(redirect_uris=spa) if spa else None,
+            public_client=public_client,
+            required_resource_accesses=required_access,
+            owners=owners or None,
+            opts=child(self, protect=ctx.protect()),
+        )
+        self.client_id = self.application.client_id
+        self.identifier_uri: pulumi.Output[str]
+        if app.identifier_uri:
+            self.identifier_uri = pulumi.Output.from_input(app.identifier_uri)
+        else:
+            self.identifier_uri = self.client_id.apply(lambda c: f"api://{c}")
+            if scopes:  # exposed scopes need an identifier URI: default api://<clientId>
+                azuread.ApplicationIdentifierUri(
+                    app.key,
+                    application_id=self.application.id,
+                    identifier_uri=self.identifier_uri,
+                    opts=child(self),
+                )
+        self.service_principal = azuread.ServicePrincipal(app.key, client_id=self.client_id, opts=child(self))
+
+        self.secret = None
+        if app.client_secret is not None:
+            cs = app.client_secret
+            rotate = {"window": rotation_window(cs.rotate_after_days)} if cs.rotate_after_days else None
+            password = azuread.ApplicationPassword(
+                app.key,
+                application_id=self.application.id,
+                display_name="apic-access",
+                end_date_relative=f"{cs.expires_in_days * 24}h",
+                rotate_when_changed=rotate,
+                opts=child(self, additional_secret_outputs=["value"]),
+            )
+            assert vault is not None  # validation guarantees a vault for client secrets
+            self.secret = vault.store(cs.key_vault_secret, password.value, ctx, "client-secret", parent=self)
+        self.register_outputs({"clientId": self.client_id})

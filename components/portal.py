@@ -1,0 +1,61 @@
+"""The API Center portal (portals/default), its sign-in app and who may read it."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from . import arm
+from .context import Context, child
+from .directory import PRINCIPAL_TYPES
+from .roles import assign
+
+
+class Portal(pulumi.ComponentResource):
+    """portals/default with Entra sign-in (azureRbac), and Azure API Center Data Reader on
+    the service for each reader."""
+
+    def __init__(
+        self,
+        name: str,
+        ctx: Context,
+        *,
+        service: pulumi.Resource,
+        service_id: str,
+        client_id: pulumi.Input[str],
+        sign_in_app: pulumi.Resource | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("apic-access:index:Portal", name, None, opts)
+        portal = ctx.spec.portal
+        assert portal is not None
+        ac = ctx.spec.api_center
+        self.url = arm.portal_hosts(ac.name, ac.location)[0]
+        self.resource = azure_native.resources.Resource(
+            "default",
+            resource_group_name=ac.resource_group,
+            resource_provider_namespace=arm.NAMESPACE,
+            parent_resource_path=f"services/{ac.name}",
+            resource_type="portals",
+            resource_name_="default",
+            api_version=ac.preview_api_versions.get("portals", arm.PREVIEW_API_VERSIONS["portals"]),
+            properties=arm.portal_properties(
+                title=portal.title or ac.name, enabled=portal.enabled, anonymous=portal.anonymous_access, client_id=client_id, tenant_id=ctx.tenant_id
+            ),
+            opts=child(self, depends_on=[service, sign_in_app]),
+        )
+        r = portal.readers
+        for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)):
+            for ref, object_id in ctx.directory.resolve(kind, refs):
+                assign(
+                    f"readers/{kind}/{ref}",
+                    subscription_id=ctx.subscription_id,
+                    scope=service_id,
+                    role=arm.API_CENTER_DATA_READER,
+                    principal_id=object_id,
+                    principal_key=object_id,
+                    principal_type=PRINCIPAL_TYPES[kind],
+                    parent=self,
+                    depends_on=[service],
+                )
+        self.register_outputs({"url": self.url})

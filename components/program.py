@@ -1,0 +1,31 @@
+"""What `pulumi up` runs (through __main__.py) and what the offline plan records."""
+
+from __future__ import annotations
+
+import pulumi
+
+from config.errors import SpecError
+from config.spec import load_spec
+
+from .setup import ApiCenterAccess
+
+
+def run() -> ApiCenterAccess:
+    config = pulumi.Config("apic-access")
+    stack = pulumi.get_stack()
+    path = config.get("spec") or f"config/{stack}.yaml"
+    try:
+        loaded = load_spec(path, stack=stack, project=pulumi.get_project())
+    except SpecError as exc:
+        # RunError: Pulumi prints the message without a traceback, and nothing is sent to Azure
+        raise pulumi.RunError(f"the spec has problems; nothing was changed:\n{exc}") from None
+    for warning in loaded.warnings:
+        pulumi.log.warn(str(warning))
+    missing = [key for key in loaded.spec.config_secrets if config.get_secret(key) is None]
+    if missing:
+        sets = "\n".join(f"  pulumi config set --secret apic-access:{key} <value>" for key in missing)
+        raise pulumi.RunError(f"secret config missing for stack '{stack}'; set it with:\n{sets}")
+    setup = ApiCenterAccess("apic-access", loaded.spec)
+    for key, value in setup.outputs.items():
+        pulumi.export(key, value)
+    return setup

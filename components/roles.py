@@ -1,0 +1,44 @@
+"""Role assignments with deterministic names, principalType always set, replaced safely."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from . import arm
+
+
+def assign(
+    logical_name: str,
+    *,
+    subscription_id: str,
+    scope: str,
+    role: str,
+    principal_id: pulumi.Input[str],
+    principal_key: str,
+    principal_type: str,
+    parent: pulumi.Resource,
+    depends_on: list[pulumi.Resource] | None = None,
+) -> azure_native.authorization.RoleAssignment:
+    """Grant `role` at `scope`.
+
+    `principal_key` is a static string that identifies the principal (an object id from a
+    lookup, or the resource id of a managed identity): the assignment's name is derived from
+    it, never from a resource output, so previews and re-runs show no change.
+    Scope and principal cannot change in place: such a change deletes the old assignment
+    first, since the new one may reuse its name.
+    """
+    return azure_native.authorization.RoleAssignment(
+        logical_name,
+        role_assignment_name=arm.assignment_name(scope, role, principal_key),
+        scope=scope,
+        role_definition_id=arm.role_definition_id(subscription_id, role),
+        principal_id=principal_id,
+        principal_type=principal_type,
+        description=f"{arm.ROLE_NAMES[role]}, managed by apic-access",
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=[d for d in depends_on or [] if d is not None],
+            delete_before_replace=True,
+        ),
+    )
