@@ -1,6 +1,5 @@
 """The Pulumi program: read the stack config, load the spec, build the setup, export outputs."""
 
-import pulumi
 
 from components.program import run
 
