@@ -16,6 +16,7 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
+from . import commands
 from .stacks import spec_path
 
 
@@ -68,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)
+    commands.register(sub)
     return p
 
 
@@ -75,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except commands.CommandError as exc:
+        print(exc, file=sys.stderr if exc.code == 2 else sys.stdout)
+        return exc.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

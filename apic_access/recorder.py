@@ -10,6 +10,7 @@ config never needs to be set.
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 import sys
@@ -214,7 +215,10 @@ def record(
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    quiet = logging.getLogger("apic-access.recorder")  # the CLI reports spec warnings itself
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor, logger=quiet)
     root = pulumi_settings.get_root_resource()
 
     def run() -> None:

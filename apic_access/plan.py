@@ -1,0 +1,124 @@
+"""Offline plan output: JSON for machines, a tree for people, Markdown for pull requests."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+from .recorder import Recording, Registration
+
+_ROLE_NAMES = {
+    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+    "1df7cd83-1d3f-41df-95b0-53b30d963369": "Credential Access Reader",
+    "c7244dfb-f447-457d-b2ba-3999044d1706": "API Center Data Reader",
+}
+
+
+def to_json(rec: Recording) -> dict[str, Any]:
+    return {
+        "project": rec.project,
+        "stack": rec.stack,
+        "resources": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "custom": r.custom,
+                "parent": r.parent,
+                "inputs": r.inputs,
+                "dependencies": r.dependencies,
+                **({"options": r.options} if r.options else {}),
+            }
+            for r in rec.resources
+        ],
+        "outputs": rec.outputs,
+    }
+
+
+def dumps(rec: Recording) -> str:
+    return json.dumps(to_json(rec), indent=2, sort_keys=True) + "\n"
+
+
+def short_type(type_: str) -> str:
+    """azure-native:apicenter:ApiVersion -> apicenter:ApiVersion; generic resources by ARM type."""
+    parts = type_.split(":")
+    if parts[0] == "apic-access":
+        return parts[-1]
+    if parts[0] == "azuread":
+        return "azuread:" + parts[-1]
+    return ":".join(parts[1:]) if len(parts) == 3 else type_
+
+
+def describe(r: Registration) -> str:
+    """The one detail a reviewer wants to see next to a resource."""
+    i = r.inputs
+    if r.type == "azure-native:authorization:RoleAssignment":
+        role = str(i.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
+        scope = str(i.get("scope", ""))
+        tail = "/".join(scope.split("/")[-2:])
+        return f"{_ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {i.get('principalId')} at {tail}"
+    if r.type == "azure-native:resources:Resource":
+        return f"{i.get('resourceType')} {i.get('resourceName')} @ {i.get('apiVersion')}"
+    for key in ("title", "displayName", "secretName", "vaultName", "serviceName", "resourceGroupName"):
+        if key in i:
+            return f"{key}={i[key]}"
+    return ""
+
+
+def _children(rec: Recording) -> dict[str, list[Registration]]:
+    out: dict[str, list[Registration]] = defaultdict(list)
+    urns = {r.urn for r in rec.resources}
+    for r in rec.resources:
+        out[r.parent if r.parent in urns else ""].append(r)
+    for items in out.values():
+        items.sort(key=lambda r: (r.custom, r.type, r.name))
+    return out
+
+
+def to_table(rec: Recording) -> str:
+    """Resources grouped under their components, as a person reads a setup."""
+    children = _children(rec)
+    lines = [f"Plan for stack '{rec.stack}' of {rec.project}: {sum(r.custom for r in rec.resources)} resources to create", ""]
+
+    def walk(parent: str, depth: int) -> None:
+        for r in children.get(parent, []):
+            pad = "    " * depth
+            if r.custom:
+                detail = describe(r)
+                lines.append(f"{pad}+ {short_type(r.type):<44} {r.name}" + (f"  ({detail})" if detail else ""))
+            else:
+                lines.append(f"{pad}{short_type(r.type)} {r.name}")
+                walk(r.urn, depth + 1)
+
+    walk("", 0)
+    if rec.outputs:
+        lines += ["", "Outputs:"]
+        for key, value in rec.outputs.items():
+            text = json.dumps(value) if not isinstance(value, str) else value
+            lines.append(f"    {key}: {text if len(text) <= 120 else text[:117] + '...'}")
+    counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
+    lines += ["", "Summary: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(rec: Recording) -> str:
+    counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
+    lines = [
+        f"### apic-access plan: stack `{rec.stack}`",
+        "",
+        f"{sum(counts.values())} resources.",
+        "",
+        "| resource type | count |",
+        "|---|---|",
+        *(f"| `{t}` | {n} |" for t, n in sorted(counts.items())),
+        "",
+        "<details><summary>All resources</summary>",
+        "",
+        "| type | name | detail |",
+        "|---|---|---|",
+        *(f"| `{short_type(r.type)}` | `{r.name}` | {describe(r).replace('|', '/')} |" for r in rec.resources if r.custom),
+        "",
+        "</details>",
+    ]
+    return "\n".join(lines) + "\n"
