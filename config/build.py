@@ -13,6 +13,11 @@ def _t(values: Any) -> tuple[str, ...]:
     return tuple(values or ())
 
 
+def _set(values: Any) -> tuple[str, ...]:
+    """Lists whose order means nothing to Azure: sorted, so reordering them plans nothing."""
+    return tuple(sorted(set(values or ())))
+
+
 def _principals(d: dict[str, Any]) -> m.Principals:
     # order carries no meaning: sorted, so reordering a list changes nothing downstream
     return m.Principals(*(tuple(sorted(set(d.get(k) or ()))) for k in ("users", "groups", "servicePrincipals")))
@@ -39,7 +44,10 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         create_resource_group=ac.get("createResourceGroup", True),
         system_assigned="SystemAssigned" in id_type,
         user_assigned=tuple(
-            m.UserAssignedIdentity(name=u.get("name"), id=u.get("id")) for u in identity.get("userAssigned", ()) if "UserAssigned" in id_type
+            sorted(
+                (m.UserAssignedIdentity(name=u.get("name"), id=u.get("id")) for u in identity.get("userAssigned", ()) if "UserAssigned" in id_type),
+                key=lambda u: (u.name or "", u.id or ""),
+            )
         ),
         tags=m.frozen(ac.get("tags")),
         protect=protect,
@@ -76,13 +84,13 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             display_name=a["displayName"],
             sign_in_audience=a.get("signInAudience", "AzureADMyOrg"),
             portal_redirect=a.get("portalRedirect", True),
-            spa_redirect_uris=_t(a.get("spaRedirectUris")),
+            spa_redirect_uris=_set(a.get("spaRedirectUris")),
             identifier_uri=a.get("identifierUri"),
-            scopes=tuple(m.Scope(s["value"], s.get("description"), s.get("adminOnly", False)) for s in a.get("scopes", ())),
+            scopes=tuple(sorted((m.Scope(s["value"], s.get("description"), s.get("adminOnly", False)) for s in a.get("scopes", ())), key=lambda s: s.value)),
             client_secret=(
                 m.ClientSecret(secret_of[key], cs.get("expiresInDays", 180), cs.get("rotateAfterDays")) if cs is not None else None
             ),
-            owners=_t(a.get("owners")),
+            owners=_set(a.get("owners")),
             portal_sign_in=key == portal_app,
         )
 
@@ -99,8 +107,8 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             if app_key and apps[app_key].client_secret:
                 client_secret = apps[app_key].client_secret.key_vault_secret  # type: ignore[union-attr]
             scheme = m.OAuth2Scheme(
-                flows=_t(o.get("flows", ["authorizationCode"])),
-                scopes=_t(o.get("scopes")),
+                flows=_set(o.get("flows", ["authorizationCode"])),
+                scopes=_set(o.get("scopes")),
                 entra_app=app_key,
                 client_id=o.get("clientId"),
                 client_secret=client_secret,
@@ -121,9 +129,9 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             description=e.get("description"),
             existing=e.get("existing", False),
             server_type=e.get("server", {}).get("type"),
-            management_portal_uris=_t(e.get("server", {}).get("managementPortalUris")),
+            management_portal_uris=_set(e.get("server", {}).get("managementPortalUris")),
             instructions=e.get("onboarding", {}).get("instructions"),
-            developer_portal_uris=_t(e.get("onboarding", {}).get("developerPortalUris")),
+            developer_portal_uris=_set(e.get("onboarding", {}).get("developerPortalUris")),
             custom_properties=_plain(e["customProperties"]) if "customProperties" in e else None,
         )
         for name, e in sorted(raw.get("environments", {}).items())
@@ -164,7 +172,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
                 definition=definition,
                 description=d.get("description"),
                 existing=d.get("existing", False),
-                runtime_uris=_t(d.get("runtimeUris")),
+                runtime_uris=_set(d.get("runtimeUris")),
                 state=d.get("state", "active"),
                 custom_properties=_plain(d["customProperties"]) if "customProperties" in d else None,
             )
@@ -175,7 +183,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             existing=a.get("existing", False),
             summary=a.get("summary"),
             description=a.get("description"),
-            tags=_t(a.get("tags")),
+            tags=_set(a.get("tags")),
             contacts=tuple(_plain(x) for x in a.get("contacts", ())),
             external_docs=tuple(_plain(x) for x in a.get("externalDocs", ())),
             license=_plain(a["license"]) if "license" in a else None,
