@@ -39,11 +39,11 @@ class _Checker:
     def warn(self, path: list[Any], message: str) -> None:
         self.error(path, message, severity="warning")
 
-    def ref(self, path: list[Any], value: Any, known: list[str], what: str, fix: str) -> bool:
+    def ref(self, path: list[Any], value: Any, known: list[str], what: str, fix: str, where: str = "") -> bool:
         """Report `value` at `path` unless it names one of `known`."""
         if not isinstance(value, str) or value in known:
             return isinstance(value, str)
-        self.error(path, f"unknown {what} '{value}'{did_you_mean(value, known)}{fix}")
+        self.error(path, f"unknown {what} '{value}'{where}{did_you_mean(value, known)}{fix}")
         return False
 
 
@@ -107,9 +107,9 @@ def cross_check(root: Any) -> list[Problem]:
             ref = _str(dspec.get("definition"))
             if ref and ref.count("/") == 1:
                 ver, definition = ref.split("/")
-                if c.ref([*p, "definition"], ver, list(versions), f"version of API '{api}'", " (write VERSION/DEFINITION)"):
+                if c.ref([*p, "definition"], ver, list(versions), "version", ": the reference is VERSION/DEFINITION of this API", f" in API '{api}'"):
                     defs = list(_map(_map(versions.get(ver)).get("definitions")))
-                    c.ref([*p, "definition"], definition, defs, f"definition of version '{ver}'", " (write VERSION/DEFINITION)")
+                    c.ref([*p, "definition"], definition, defs, "definition", ": add it under the version's `definitions` or fix the name", f" in version '{ver}'")
                 if _list(dspec.get("runtimeUris")):
                     deployed_versions.add(ver)
         for ver, vspec in versions.items():

@@ -63,6 +63,8 @@ def _mark(file: str, m: Any) -> Mark:
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     file = "<spec>"
     problems: list[Problem]
+    # (mapping, key, problem) for key problems: the spec path is filled in once the tree is whole
+    key_problems: list[tuple[PosMap, str, Problem]]
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> PosMap:
@@ -73,24 +75,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> PosMap:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            loader.problems.append(
-                Problem(
-                    _mark(loader.file, key_node.start_mark),
-                    "",
-                    f"key {key!r} is not a string: quote it (for example '{key_node.value}':)",
-                )
-            )
             key = str(key_node.value)
+            problem = Problem(_mark(loader.file, key_node.start_mark), "", f"key {key} is not a string: quote it ('{key}':)")
+            loader.key_problems.append((out, key, problem))
         if key in out:
             first = out.key_marks[key]
-            loader.problems.append(
-                Problem(
-                    _mark(loader.file, key_node.start_mark),
-                    "",
-                    f"duplicate key '{key}' (first defined at line {first.line + 1}): "
-                    "remove or rename one of them",
-                )
-            )
+            message = f"duplicate key '{key}' (first defined at line {first.line + 1}): remove or rename one of them"
+            loader.key_problems.append((out, key, Problem(_mark(loader.file, key_node.start_mark), "", message)))
             continue
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_marks[key] = key_node.start_mark
@@ -119,6 +110,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     loader = _Loader(text)
     loader.file = file
     loader.problems = []
+    loader.key_problems = []
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -132,7 +124,27 @@ def load_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(Mark(file, 1, 1), "", "YAML nesting is too deep")]
     finally:
         loader.dispose()
+    if loader.key_problems:
+        paths = _paths_of(data)
+        for owner, key, problem in loader.key_problems:
+            path = f"{paths[id(owner)]}.{key}" if paths.get(id(owner)) else key
+            loader.problems.append(Problem(problem.mark, path, problem.message))
     return data, loader.problems
+
+
+def _paths_of(root: Any) -> dict[int, str]:
+    """id(container) -> its spec path, for naming where a key problem is."""
+    out: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            out[id(node)] = path
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items())
+        elif isinstance(node, list):
+            out[id(node)] = path
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node))
+    return out
 
 
 def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:

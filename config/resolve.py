@@ -26,20 +26,20 @@ def _load(real: Path, shown: Path, chain: list[Path]) -> tuple[Any, list[Problem
     mark = data.value_mark("extends")
     del data["extends"]
     if not isinstance(ref, str) or not ref:
-        return data, [*problems, Problem(mark, "extends", "must be the path of a base spec, relative to this file")]
+        return None, [*problems, Problem(mark, "extends", "must be the path of a base spec, relative to this file")]
     base_shown = shown.parent / ref
     base_real = base_shown.resolve()
     if base_real == real or base_real in chain:
         loop = " -> ".join(p.name for p in [*chain, real, base_real])
-        return data, [*problems, Problem(mark, "extends", f"extends cycle ({loop}): remove one of the `extends`")]
+        return None, [*problems, Problem(mark, "extends", f"extends cycle ({loop}): remove one of the `extends`")]
     if not base_real.is_file():
-        return data, [*problems, Problem(mark, "extends", f"base spec '{ref}' not found (looked for {base_shown}): the path is relative to this file")]
+        return None, [*problems, Problem(mark, "extends", f"base spec '{ref}' not found (looked for {base_shown}): the path is relative to this file")]
     base, base_problems = _load(base_real, base_shown, [*chain, real])
     problems.extend(base_problems)
     if base is None:  # the base does not parse: nothing below can be checked reliably
         return None, problems
     if not isinstance(base, PosMap):
-        return data, [*problems, Problem(mark, "extends", f"base spec '{ref}' is not a mapping of spec keys")]
+        return None, [*problems, Problem(mark, "extends", f"base spec '{ref}' is not a mapping of spec keys")]
     return merge(base, data), problems
 
 

@@ -38,8 +38,10 @@ def load_spec(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PR
     variables = {"stack": stack, "project": project}
     if isinstance(location, str) and "${" not in location:
         variables["location"] = location
-    problems += interpolate(raw, variables)
-    problems += check(raw)
+    unresolved = interpolate(raw, variables)
+    problems += unresolved
+    # a value with an unknown ${...} fails its pattern too: report the variable only
+    problems += [p for p in check(raw) if p.path not in {u.path for u in unresolved}]
     problems += cross_check(raw)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -1,0 +1,104 @@
+"""One case per validation rule: the spec text, and every line `validate` prints for it, whole.
+
+SPEC stands for the spec file's path. MIN is a minimal valid spec (lines 1-5); fragments are
+appended from line 6, so positions in the expected lines count from there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.errors import SpecError
+from config.spec import load_spec
+
+MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"
+KV = "keyVault:\n  name: kv-apis-${stack}\n  secrets:\n    api-key: {fromConfig: apiKey}\n"
+
+CASES = [
+    ('yaml_syntax', MIN + "keyVault: [unclosed\n", ["SPEC:7:1: (top level): YAML syntax error: did not find expected ',' or ']'; check indentation and quoting"]),
+    ('duplicate_key', MIN + "apiCenter:\n  name: again\n", ["SPEC:6:1: apiCenter: duplicate key 'apiCenter' (first defined at line 2): remove or rename one of them"]),
+    ('non_string_key', MIN + "apis:\n  123: {title: T, kind: rest}\n", ["SPEC:7:3: apis.123: key 123 is not a string: quote it ('123':)"]),
+    ('unknown_property', MIN + "keyValut:\n  name: kv-x\n", ["SPEC:6:1: keyValut: unknown property 'keyValut' (did you mean 'keyVault'?)"]),
+    ('missing_required', "specVersion: 1\napiCenter:\n  name: apis-x\n  location: eastus\n", ["SPEC:3:3: apiCenter: 'resourceGroup' is required: add `resourceGroup: ...`"]),
+    ('wrong_type', MIN + "apis:\n  petstore:\n    title: [not, text]\n    kind: rest\n", ["SPEC:8:12: apis.petstore.title: expected a string, got a list ['not', 'text']"]),
+    ('enum', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rset\n", ["SPEC:9:11: apis.petstore.kind: 'rset' is not one of: rest, graphql, grpc, soap, webhook, websocket, mcp (did you mean 'rest'?)"]),
+    ('resource_name', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1.0: {title: v1, lifecycleStage: production}\n", ["SPEC:11:7: apis.petstore.versions.v1.0: 'v1.0' is not a valid API Center name: use 3-90 letters, digits or hyphens (for example `v1-0`, not `v1.0`)"]),
+    ('key_vault_name', MIN + "keyVault:\n  name: kv--bad\n", ["SPEC:7:9: keyVault.name: 'kv--bad' is not a valid Key Vault name: use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without `--`"]),
+    ('spec_version', MIN.replace("specVersion: 1", "specVersion: 2"), ['SPEC:1:14: specVersion: 2 must be 1, the only spec version today (write `specVersion: 1`)']),
+    ('title_too_long', MIN + "environments:\n  prod:\n    title: " + "x" * 51 + "\n    kind: production\n", ['SPEC:8:12: environments.prod.title: is 51 characters long: at most 50 allowed; shorten it']),
+    ('secret_value', MIN + "keyVault:\n  name: kv-apis\n  secrets:\n    api-key:\n      value: hunter2\n", ["SPEC:10:7: keyVault.secrets.api-key.value: a secret's value never goes in a spec: write `fromConfig: KEY` and set it with `pulumi config set --secret apic-access:KEY`"]),
+    ('secret_needs_source', MIN + "keyVault:\n  name: kv-apis\n  secrets:\n    api-key: {contentType: text/plain}\n", ["SPEC:9:14: keyVault.secrets.api-key: needs `fromConfig: KEY` (its value comes from the stack's secret config) or `existing: true`"]),
+    ('secret_two_sources', MIN + "keyVault:\n  name: kv-apis\n  secrets:\n    api-key: {fromConfig: apiKey, existing: true}\n", ['SPEC:9:14: keyVault.secrets.api-key: has both `fromConfig` and `existing: true`: keep one']),
+    ('unknown_variable', MIN.replace("apis-${stack}", "apis-${stak}"), ["SPEC:3:9: apiCenter.name: unknown variable '${stak}' (did you mean 'stack'?): only ${stack}, ${project}, ${location} are interpolated"]),
+    ('unknown_auth_config', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-keys\n            users: [alice@contoso.com]\n", ["SPEC:12:5: authConfigs.petstore-key: warning: auth config 'petstore-key' is bound to no API version: add it to a version's `access` or remove it", 'SPEC:23:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:23:25: apis.petstore.versions.v1-0.access[0].authConfig: unknown auth config 'petstore-keys' (did you mean 'petstore-key'?): add it under `authConfigs` or fix the name"]),
+    ('unknown_secret', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-keys}\n", ["SPEC:12:5: authConfigs.petstore-key: warning: auth config 'petstore-key' is bound to no API version: add it to a version's `access` or remove it", "SPEC:13:39: authConfigs.petstore-key.apiKey.secret: unknown Key Vault secret 'api-keys' (did you mean 'api-key'?): add it under keyVault.secrets (with fromConfig) or fix the name"]),
+    ('secret_without_vault', MIN + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\n", ["SPEC:8:5: authConfigs.petstore-key: warning: auth config 'petstore-key' is bound to no API version: add it to a version's `access` or remove it", 'SPEC:9:39: authConfigs.petstore-key.apiKey.secret: references a Key Vault secret but the spec has no `keyVault`: add one']),
+    ('unknown_entra_app', MIN + "authConfigs:\n  oauth:\n    title: OAuth\n    oauth2: {entraApp: petstore}\n", ["SPEC:8:5: authConfigs.oauth: warning: auth config 'oauth' is bound to no API version: add it to a version's `access` or remove it", "SPEC:9:24: authConfigs.oauth.oauth2.entraApp: unknown Entra app 'petstore': add it under `entraApps` or fix the name"]),
+    ('no_scheme', MIN + "authConfigs:\n  nothing:\n    title: Nothing\n", ['SPEC:8:5: authConfigs.nothing: needs exactly one of apiKey, oauth2, http (has none): keep one scheme per auth config', "SPEC:8:5: authConfigs.nothing: warning: auth config 'nothing' is bound to no API version: add it to a version's `access` or remove it"]),
+    ('two_schemes', MIN + KV + "authConfigs:\n  both:\n    title: Both\n    apiKey: {name: x-api-key, secret: api-key}\n    http: {scheme: bearer}\n", ['SPEC:12:5: authConfigs.both: needs exactly one of apiKey, oauth2, http (has apiKey, http): keep one scheme per auth config', "SPEC:12:5: authConfigs.both: warning: auth config 'both' is bound to no API version: add it to a version's `access` or remove it"]),
+    ('unknown_environment', MIN + "environments:\n  prod: {title: Prod, kind: production}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        definitions: {openapi: {title: OpenAPI}}\n    deployments:\n      main: {title: Main, environment: prd, definition: v1-0/openapi}\n", ["SPEC:18:40: apis.petstore.deployments.main.environment: unknown environment 'prd' (did you mean 'prod'?): add it under `environments` or fix the name"]),
+    ('unknown_definition', MIN + "environments:\n  prod: {title: Prod, kind: production}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        definitions: {openapi: {title: OpenAPI}}\n    deployments:\n      main: {title: Main, environment: prod, definition: v1-0/openap}\n", ["SPEC:18:58: apis.petstore.deployments.main.definition: unknown definition 'openap' in version 'v1-0' (did you mean 'openapi'?): add it under the version's `definitions` or fix the name"]),
+    ('unknown_version', MIN + "environments:\n  prod: {title: Prod, kind: production}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n    deployments:\n      main: {title: Main, environment: prod, definition: v2-0/openapi}\n", ["SPEC:17:58: apis.petstore.deployments.main.definition: unknown version 'v2-0' in API 'petstore' (did you mean 'v1-0'?): the reference is VERSION/DEFINITION of this API"]),
+    ('definition_ref_shape', MIN + "environments:\n  prod: {title: Prod, kind: production}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    deployments:\n      main: {title: Main, environment: prod, definition: openapi}\n", ["SPEC:13:58: apis.petstore.deployments.main.definition: 'openapi' is not a definition reference: write VERSION/DEFINITION, for example `v1-0/openapi`"]),
+    ('duplicate_binding', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-key\n            users: [alice@contoso.com]\n          - authConfig: petstore-key\n            users: [bob@contoso.com]\n", ['SPEC:23:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:25:25: apis.petstore.versions.v1-0.access[1].authConfig: binding name 'petstore-key' is already used by access[0] of this version: give one of them a distinct `name`"]),
+    ('user_not_upn', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-key\n            users: [API Testers]\n", ['SPEC:23:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:24:21: apis.petstore.versions.v1-0.access[0].users[0]: 'API Testers' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`"]),
+    ('user_assigned_missing', MIN + "  identity: {type: UserAssigned}\n", ["SPEC:6:20: apiCenter.identity.type: 'UserAssigned' needs at least one `userAssigned` identity: add `userAssigned: [{name: ...}]` or `[{id: ...}]`"]),
+    ('user_assigned_with_system', MIN + "  identity:\n    type: SystemAssigned\n    userAssigned: [{name: id-apis}]\n", ['SPEC:8:19: apiCenter.identity.userAssigned: identities are listed but type is SystemAssigned: set `type: SystemAssigned,UserAssigned` (or UserAssigned)']),
+    ('user_assigned_name_and_id', MIN + "  identity:\n    type: UserAssigned\n    userAssigned: [{name: id-apis, id: /subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x}]\n", ["SPEC:8:20: apiCenter.identity.userAssigned[0]: give exactly one of `name` (an identity this stack creates) or `id` (an existing identity's resource id)"]),
+    ('user_assigned_bad_id', MIN + "  identity:\n    type: UserAssigned\n    userAssigned: [{id: /subscriptions/s/identities/x}]\n", ["SPEC:8:25: apiCenter.identity.userAssigned[0].id: '/subscriptions/s/identities/x' is not a user-assigned identity resource id: expected `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`"]),
+    ('oauth2_entra_and_client_id', MIN + "entraApps:\n  petstore: {displayName: Petstore}\nauthConfigs:\n  oauth:\n    title: OAuth\n    oauth2: {entraApp: petstore, clientId: abc}\n", ["SPEC:10:5: authConfigs.oauth: warning: auth config 'oauth' is bound to no API version: add it to a version's `access` or remove it", "SPEC:11:34: authConfigs.oauth.oauth2.clientId: is filled from Entra app 'petstore': remove it, or remove `entraApp` to describe another identity provider"]),
+    ('oauth2_external_incomplete', MIN + "authConfigs:\n  oauth:\n    title: OAuth\n    oauth2: {clientId: abc, flows: [authorizationCode, clientCredentials]}\n", ["SPEC:8:5: authConfigs.oauth: warning: auth config 'oauth' is bound to no API version: add it to a version's `access` or remove it", "SPEC:9:13: authConfigs.oauth.oauth2: needs `tokenUrl`: the identity provider's token endpoint", "SPEC:9:13: authConfigs.oauth.oauth2: the authorizationCode flow needs `authorizationUrl`: the identity provider's authorize endpoint", 'SPEC:9:13: authConfigs.oauth.oauth2: the clientCredentials flow needs `clientSecret`: a keyVault.secrets entry']),
+    ('client_credentials_public_app', MIN + "entraApps:\n  petstore: {displayName: Petstore}\nauthConfigs:\n  oauth:\n    title: OAuth\n    oauth2: {entraApp: petstore, flows: [clientCredentials]}\n", ["SPEC:10:5: authConfigs.oauth: warning: auth config 'oauth' is bound to no API version: add it to a version's `access` or remove it", "SPEC:11:41: authConfigs.oauth.oauth2.flows: clientCredentials needs a client secret, but Entra app 'petstore' has no `clientSecret`: add one to the app"]),
+    ('app_secret_collision', MIN + "keyVault:\n  name: kv-apis\n  secrets:\n    petstore-client-secret: {fromConfig: x}\nentraApps:\n  petstore:\n    displayName: Petstore\n    clientSecret: {}\n", ["SPEC:9:5: keyVault.secrets.petstore-client-secret: is also where Entra app 'petstore' stores its client secret: the app writes it, so remove this entry or set the app's clientSecret.keyVaultSecret to another name"]),
+    ('client_secret_without_vault', MIN + "entraApps:\n  petstore:\n    displayName: Petstore\n    clientSecret: {}\n", ['SPEC:9:19: entraApps.petstore.clientSecret: needs a `keyVault` to store the client secret in: add a keyVault section']),
+    ('rotation_after_expiry', MIN + "keyVault: {name: kv-apis}\nentraApps:\n  petstore:\n    displayName: Petstore\n    clientSecret: {expiresInDays: 30, rotateAfterDays: 30}\n", ['SPEC:10:56: entraApps.petstore.clientSecret.rotateAfterDays: 30 is not before expiresInDays (30): rotate before the secret expires']),
+    ('portal_without_sign_in', MIN + "portal:\n  title: APIs\n", ['SPEC:7:3: portal: an enabled portal needs `signIn: {entraApp: NAME}` (an entraApps entry) or `signIn: {clientId: GUID}`']),
+    ('portal_two_sign_ins', MIN + "entraApps:\n  portal: {displayName: Portal}\nportal:\n  signIn: {entraApp: portal, clientId: 2c1d0e4f-1111-2222-3333-444455556666}\n", ['SPEC:9:11: portal.signIn: has both `entraApp` and `clientId`: keep one']),
+    ('retention_range', MIN + "keyVault:\n  name: kv-apis\n  softDeleteRetentionDays: 5\n", ['SPEC:8:28: keyVault.softDeleteRetentionDays: 5 is out of range: use 7 to 90']),
+    ('empty_file', "", ['SPEC:1:1: (top level): the spec is empty: start with `specVersion: 1` and `apiCenter:`']),
+    ('not_a_mapping', "- a\n- b\n", ['SPEC:1:1: (top level): a spec is a mapping of keys (specVersion, apiCenter, ...), not a single value or list']),
+    ('warnings', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\n  unused:\n    title: Unused\n    http: {scheme: bearer}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-key\n", ["SPEC:15:5: authConfigs.unused: warning: auth config 'unused' is bound to no API version: add it to a version's `access` or remove it", 'SPEC:26:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:26:13: apis.petstore.versions.v1-0.access[0]: warning: binding 'petstore-key' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals"]),
+    ('date_like_string', MIN + "  previewApiVersions: {portals: 2024-06-01}\n", []),
+]
+
+
+def report(path: Path) -> list[str]:
+    """What `apic-access validate` prints for the file: problems, or warnings when valid."""
+    try:
+        loaded = load_spec(path)
+    except SpecError as exc:
+        return [str(p).replace(str(path), "SPEC") for p in exc.problems]
+    return [str(w).replace(str(path), "SPEC") for w in loaded.warnings]
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_rule(tmp_path: Path, rule: str, text: str, expected: list[str]) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    assert report(spec) == expected
+
+
+def test_minimal_spec_is_valid(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MIN, encoding="utf-8")
+    loaded = load_spec(spec, stack="qa")
+    assert loaded.spec.api_center.name == "apis-qa"
+    assert loaded.warnings == ()
+
+
+def test_all_problems_reported_in_one_run(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MIN + "keyValut: {}\nportal:\n  title: APIs\n", encoding="utf-8")
+    assert report(spec) == [
+        "SPEC:6:1: keyValut: unknown property 'keyValut' (did you mean 'keyVault'?)",
+        "SPEC:8:3: portal: an enabled portal needs `signIn: {entraApp: NAME}` (an entraApps entry) or `signIn: {clientId: GUID}`",
+    ]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert report(missing) == [
+        "SPEC:1:1: (top level): file not found: check the path (relative paths are relative to the working directory, or to the extending spec)"
+    ]
