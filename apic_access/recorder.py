@@ -202,6 +202,7 @@ def record(
     secret_keys: list[str] | None = None,
     preview: bool = True,
     program: Path | None = None,
+    secret_placeholders: bool = True,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
@@ -210,7 +211,8 @@ def record(
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
-    all_config = {**_secret_placeholders(spec_path, stack, project), **(config or {}), "apic-access:spec": str(spec_path)}
+    placeholders = _secret_placeholders(spec_path, stack, project) if secret_placeholders else {}
+    all_config = {**placeholders, **(config or {}), "apic-access:spec": str(spec_path)}
     mocks = _Mocks(recording, preview)
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)

@@ -48,10 +48,8 @@ class EntraApp(pulumi.ComponentResource):
             for s in app.scopes
         ]
         owners = [ctx.directory.object_id("users", o) for o in app.owners]
-        public_client = None
         required_access = None
         if app.portal_sign_in:
-            public_client = azuread.ApplicationPublicClientArgs(redirect_uris=list(arm.PORTAL_PUBLIC_CLIENT_REDIRECTS))
             required_access = [
                 azuread.ApplicationRequiredResourceAccessArgs(
                     resource_app_id=arm.DATA_PLANE_APP_ID,
@@ -65,12 +63,20 @@ class EntraApp(pulumi.ComponentResource):
             identifier_uris=[app.identifier_uri] if app.identifier_uri else None,
             api=azuread.ApplicationApiArgs(oauth2_permission_scopes=scopes, requested_access_token_version=2) if scopes else None,
             single_page_application=azuread.ApplicationSinglePageApplicationArgs(redirect_uris=spa) if spa else None,
-            public_client=public_client,
             required_resource_accesses=required_access,
             owners=owners or None,
-            opts=child(self, protect=ctx.protect()),
+            # the portal sign-in app's public-client redirects are managed below (they need the client id)
+            opts=child(self, protect=ctx.protect(), ignore_changes=["publicClient"] if app.portal_sign_in else None),
         )
         self.client_id = self.application.client_id
+        if app.portal_sign_in:
+            azuread.ApplicationRedirectUris(
+                f"{app.key}/public-client",
+                application_id=self.application.id,
+                type="PublicClient",
+                redirect_uris=self.client_id.apply(lambda c: [*arm.PORTAL_PUBLIC_CLIENT_REDIRECTS, f"ms-appx-web://Microsoft.AAD.BrokerPlugin/{c}"]),
+                opts=child(self),
+            )
         self.identifier_uri: pulumi.Output[str]
         if app.identifier_uri:
             self.identifier_uri = pulumi.Output.from_input(app.identifier_uri)

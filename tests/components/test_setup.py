@@ -1,0 +1,333 @@
+"""The whole setup under Pulumi mocks: what a user would check in the Azure portal."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pulumi
+import pytest
+
+from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, Recording, fake_object_id, record
+from components import arm
+
+from .conftest import write_spec
+
+SUB = PLACEHOLDER_SUBSCRIPTION
+RG = f"/subscriptions/{SUB}/resourceGroups/rg-contoso-apis-dev"
+SERVICE = f"{RG}/providers/Microsoft.ApiCenter/services/contoso-apis-dev"
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def roles(rec: Recording, role: str) -> list[dict]:
+    return [r.inputs for r in rec.by_type("azure-native:authorization:RoleAssignment") if r.inputs["roleDefinitionId"].endswith(role)]
+
+
+def generic(rec: Recording, arm_type: str) -> dict[str, dict]:
+    return {r.name: r for r in rec.by_type("azure-native:resources:Resource") if r.inputs["resourceType"] == arm_type}
+
+
+def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
+    counts = Counter(r.type for r in dev_plan.resources if r.custom)
+    assert counts == {
+        "azure-native:resources:ResourceGroup": 1,
+        "azure-native:managedidentity:UserAssignedIdentity": 1,
+        "azure-native:apicenter:Service": 1,
+        "azure-native:keyvault:Vault": 1,
+        "azure-native:keyvault:Secret": 3,  # two fromConfig secrets + the Entra app's client secret
+        "azuread:index/application:Application": 2,
+        "azuread:index/servicePrincipal:ServicePrincipal": 2,
+        "azuread:index/applicationRedirectUris:ApplicationRedirectUris": 1,
+        "azuread:index/applicationPassword:ApplicationPassword": 1,
+        "azure-native:resources:Resource": 4 + 5 + 1,  # auth configs, bindings, portal
+        "azure-native:apicenter:Environment": 2,
+        "azure-native:apicenter:Api": 2,
+        "azure-native:apicenter:ApiVersion": 3,
+        "azure-native:apicenter:ApiDefinition": 3,
+        "azure-native:apicenter:Deployment": 3,
+        "azure-native:authorization:RoleAssignment": 2 + 8 + 1,  # secrets users, credential readers, data reader
+    }
+    components = Counter(r.type for r in dev_plan.resources if not r.custom)
+    assert components == {
+        "apic-access:index:ApiCenterAccess": 1,
+        "apic-access:index:ApiCenter": 1,
+        "apic-access:index:KeyVault": 1,
+        "apic-access:index:EntraApp": 2,
+        "apic-access:index:AuthConfig": 4,
+        "apic-access:index:Inventory": 1,
+        "apic-access:index:Access": 1,
+        "apic-access:index:Portal": 1,
+    }
+
+
+def test_api_center_identity(dev_plan: Recording) -> None:
+    (service,) = dev_plan.by_type("azure-native:apicenter:Service")
+    assert service.inputs["identity"] == {
+        "type": "SystemAssigned,UserAssigned",
+        "userAssignedIdentities": [f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apic-dev"],
+    }
+    assert service.inputs["tags"] == {"team": "platform", "env": "dev"}
+
+
+def test_key_vault_is_rbac_with_purge_protection(dev_plan: Recording) -> None:
+    (vault,) = dev_plan.by_type("azure-native:keyvault:Vault")
+    props = vault.inputs["properties"]
+    assert props["enableRbacAuthorization"] is True
+    assert props["enablePurgeProtection"] is True
+    assert props["softDeleteRetentionInDays"] == 7
+    assert props["sku"] == {"family": "A", "name": "standard"}
+
+
+def test_secrets_user_for_every_identity(dev_plan: Recording) -> None:
+    grants = roles(dev_plan, arm.KEY_VAULT_SECRETS_USER)
+    assert len(grants) == 2
+    for g in grants:
+        assert g["scope"] == f"{RG}/providers/Microsoft.KeyVault/vaults/kv-contoso-dev"
+        assert g["principalType"] == "ServicePrincipal"
+        assert g["roleDefinitionId"] == f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{arm.KEY_VAULT_SECRETS_USER}"
+
+
+def test_secret_values_come_from_config_and_are_secret(dev_plan: Recording) -> None:
+    secrets = {r.inputs["secretName"]: r for r in dev_plan.by_type("azure-native:keyvault:Secret")}
+    assert set(secrets) == {"petstore-api-key", "partner-client-secret", "petstore-oauth-client-secret"}
+    for s in secrets.values():
+        assert s.inputs["properties"]["value"] == "[secret]"
+
+
+def test_credential_access_reader_per_principal_at_binding_scope(dev_plan: Recording) -> None:
+    readers = roles(dev_plan, arm.CREDENTIAL_ACCESS_READER)
+    got = sorted((g["scope"].removeprefix(SERVICE), g["principalType"], g["principalId"]) for g in readers)
+    b = "/workspaces/default/apis/{}/versions/{}/securityRequirements/{}"
+    assert got == sorted(
+        [
+            (b.format("petstore", "v1-0", "petstore-key"), "User", fake_object_id("user", "alice@contoso.com")),
+            (b.format("petstore", "v1-0", "petstore-key"), "Group", fake_object_id("group", "API Testers")),
+            (b.format("petstore", "v1-0", "petstore-oauth"), "Group", fake_object_id("group", "API Testers")),
+            (b.format("petstore", "v1-0", "petstore-oauth"), "Group", "0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b"),
+            (b.format("petstore", "v1-0", "petstore-oauth"), "ServicePrincipal", fake_object_id("servicePrincipal", "ci-tester")),
+            (b.format("petstore", "v2-0", "petstore-oauth-preview"), "User", fake_object_id("user", "bob@contoso.com")),
+            (b.format("partner-orders", "v1-0", "partner-oauth"), "Group", fake_object_id("group", "Partner Integrators")),
+            (b.format("partner-orders", "v1-0", "legacy-basic"), "User", fake_object_id("user", "carol@contoso.com")),
+        ]
+    )
+
+
+def test_entra_lookups_once_per_distinct_name(dev_plan: Recording) -> None:
+    lookups = Counter((tok, tuple(sorted(args.items()))) for tok, args in dev_plan.invokes if tok.startswith("azuread:"))
+    assert lookups and all(n == 1 for n in lookups.values())
+    assert ("azuread:index/getGroup:getGroup", (("displayName", "API Testers"),)) in lookups
+
+
+def test_data_reader_for_portal_readers(dev_plan: Recording) -> None:
+    (reader,) = roles(dev_plan, arm.API_CENTER_DATA_READER)
+    assert reader["scope"] == SERVICE
+    assert reader["principalType"] == "Group"
+    assert reader["principalId"] == fake_object_id("group", "All Engineers")
+
+
+def test_role_assignment_names_are_stable_guids(dev_plan: Recording, tmp_path: Path) -> None:
+    again = record(Path("config/dev.yaml").resolve(), stack="dev")
+    names = sorted(r.inputs["roleAssignmentName"] for r in dev_plan.by_type("azure-native:authorization:RoleAssignment"))
+    assert all(GUID.match(n) for n in names)
+    assert len(set(names)) == len(names)
+    assert names == sorted(r.inputs["roleAssignmentName"] for r in again.by_type("azure-native:authorization:RoleAssignment"))
+    for r in dev_plan.by_type("azure-native:authorization:RoleAssignment"):
+        assert r.options.get("deleteBeforeReplace") is True
+
+
+def test_entra_app_redirects_scopes_and_secret(dev_plan: Recording) -> None:
+    apps = {r.name: r.inputs for r in dev_plan.by_type("azuread:index/application:Application")}
+    petstore = apps["petstore-oauth"]
+    assert petstore["singlePageApplication"]["redirectUris"] == [
+        "https://contoso-apis-dev.portal.eastus.azure-api-center.ms",
+        "https://contoso-apis-dev.portal.eastus.azure-apicenter.ms",
+    ]
+    assert petstore["identifierUris"] == ["api://petstore-dev"]
+    scopes = {s["value"]: s for s in petstore["api"]["oauth2PermissionScopes"]}
+    assert scopes["Pets.Read"]["type"] == "User" and scopes["Pets.Write"]["type"] == "Admin"
+    assert all(GUID.match(s["id"]) for s in scopes.values())
+    assert petstore["owners"] == [fake_object_id("user", "alice@contoso.com")]
+    portal = apps["portal-signin"]
+    assert "publicClient" not in portal
+    (redirects,) = dev_plan.by_type("azuread:index/applicationRedirectUris:ApplicationRedirectUris")
+    assert redirects.inputs["type"] == "PublicClient"
+    assert redirects.inputs["redirectUris"] == "[unknown until apply]"  # includes the broker URI with the client id
+    assert portal["requiredResourceAccesses"] == [
+        {"resourceAppId": arm.DATA_PLANE_APP_ID, "resourceAccesses": [{"id": arm.DATA_PLANE_SCOPE_ID, "type": "Scope"}]}
+    ]
+    (password,) = dev_plan.by_type("azuread:index/applicationPassword:ApplicationPassword")
+    assert password.inputs["endDateRelative"] == f"{180 * 24}h"
+    assert set(password.inputs["rotateWhenChanged"]) == {"window"}
+    assert "value" in password.options["additionalSecretOutputs"]
+    (stored,) = [r for r in dev_plan.by_type("azure-native:keyvault:Secret") if r.inputs["secretName"] == "petstore-oauth-client-secret"]
+    assert stored.inputs["properties"]["value"] == "[secret]"
+    assert password.urn in stored.dependencies
+
+
+def test_auth_config_wire_shapes(dev_plan: Recording) -> None:
+    configs = generic(dev_plan, "authConfigs")
+    assert set(configs) == {"petstore-key", "petstore-oauth", "partner-oauth", "legacy-basic"}
+    key = configs["petstore-key"].inputs
+    assert key["parentResourcePath"] == "services/contoso-apis-dev/workspaces/default"
+    assert key["resourceProviderNamespace"] == "Microsoft.ApiCenter"
+    assert key["apiVersion"] == "2024-03-15-preview"
+    assert key["properties"] == {
+        "title": "Petstore API key",
+        "description": "Key for the public tier",
+        "securityScheme": "apiKey",
+        "apiKey": {"in": "header", "name": "x-api-key", "value": "https://kv-contoso-dev.vault.azure.net/secrets/petstore-api-key"},
+    }
+    tenant = "00000000-0000-0000-0000-00000000aaaa"
+    oauth = configs["petstore-oauth"].inputs["properties"]["oauth2"]
+    assert oauth == {
+        "clientId": "[unknown until apply]",
+        "clientSecret": "https://kv-contoso-dev.vault.azure.net/secrets/petstore-oauth-client-secret",
+        "authorizationUrl": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+        "tokenUrl": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+        "refreshUrl": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+        "supportedFlows": ["authorization_code (PKCE)", "client_credentials"],
+        "supportedScopes": ["api://petstore-dev/Pets.Read", "api://petstore-dev/.default"],
+    }
+    partner = configs["partner-oauth"].inputs["properties"]["oauth2"]
+    assert partner["clientId"] == "6f1e2d3c-4b5a-4968-8776-655443322110"
+    assert partner["refreshUrl"] == partner["tokenUrl"] == "https://idp.example.com/oauth2/token"
+    assert configs["legacy-basic"].inputs["properties"]["http"] == {
+        "scheme": "basic",
+        "value": "https://kv-contoso-dev.vault.azure.net/secrets/legacy-credentials",
+    }
+
+
+def test_dependencies_that_matter(dev_plan: Recording) -> None:
+    by_name = {(r.type, r.name): r for r in dev_plan.resources}
+    grants = {r.urn for r in dev_plan.by_type("azure-native:authorization:RoleAssignment") if r.name.startswith("secrets-user/")}
+    configs = generic(dev_plan, "authConfigs")
+    for name in ("petstore-key", "petstore-oauth", "partner-oauth", "legacy-basic"):
+        assert grants <= set(configs[name].dependencies), name  # Key Vault-backed: waits for Secrets User
+    bindings = generic(dev_plan, "securityRequirements")
+    b = bindings["petstore/v1-0/petstore-key"]
+    assert b.inputs["properties"] == {"authConfigResourceId": "/authConfigs/petstore-key"}
+    assert b.inputs["parentResourcePath"] == "services/contoso-apis-dev/workspaces/default/apis/petstore/versions/v1-0"
+    assert by_name[("azure-native:apicenter:ApiVersion", "petstore/v1-0")].urn in b.dependencies
+    assert configs["petstore-key"].urn in b.dependencies
+    for r in dev_plan.by_type("azure-native:authorization:RoleAssignment"):
+        if r.name.startswith("petstore/v1-0/petstore-key/"):
+            assert r.dependencies == [b.urn]
+
+
+def test_portal(dev_plan: Recording) -> None:
+    portal = generic(dev_plan, "portals")["default"].inputs
+    assert portal["parentResourcePath"] == "services/contoso-apis-dev"
+    assert portal["apiVersion"] == "2024-06-01-preview"
+    assert portal["properties"] == {
+        "title": "Contoso APIs (dev)",
+        "enabled": True,
+        "allowAnonymousAccess": False,
+        "authentication": {"clientId": "[unknown until apply]", "tenantId": "00000000-0000-0000-0000-00000000aaaa", "authMode": "azureRbac"},
+    }
+    assert dev_plan.outputs["portalUrl"] == "https://contoso-apis-dev.portal.eastus.azure-api-center.ms"
+
+
+def test_stack_outputs(dev_plan: Recording) -> None:
+    out = dev_plan.outputs
+    assert out["apiCenterId"] == SERVICE
+    assert out["vaultUri"] == "https://kv-contoso-dev.vault.azure.net/"
+    assert out["authConfigIds"]["petstore-key"] == f"{SERVICE}/workspaces/default/authConfigs/petstore-key"
+    assert set(out["entraAppClientIds"]) == {"petstore-oauth", "portal-signin"}
+
+
+EXISTING = """\
+specVersion: 1
+apiCenter:
+  name: apis-${stack}
+  resourceGroup: rg-shared
+  createResourceGroup: false
+  location: eastus
+  identity:
+    type: UserAssigned
+    userAssigned:
+      - id: /subscriptions/s1/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared-id
+keyVault:
+  name: kv-shared
+  resourceGroup: rg-kv
+  existing: true
+  secrets:
+    old-key: {existing: true}
+authConfigs:
+  old-key:
+    title: Old key
+    apiKey: {in: query, name: code, secret: old-key}
+environments:
+  prod: {title: Prod, kind: production, existing: true}
+apis:
+  legacy:
+    title: Legacy
+    kind: soap
+    existing: true
+    versions:
+      v1-0:
+        title: v1
+        lifecycleStage: production
+        existing: true
+        definitions: {wsdl: {title: WSDL, existing: true}}
+        access:
+          - authConfig: old-key
+            users: [dana@contoso.com]
+      v2-0:
+        title: v2
+        lifecycleStage: preview
+    deployments:
+      prod: {title: Prod, environment: prod, definition: v1-0/wsdl, runtimeUris: ["https://legacy.contoso.com"], existing: true}
+"""
+
+
+def test_existing_items_are_referenced_not_created(tmp_path: Path) -> None:
+    rec = record(write_spec(tmp_path, EXISTING), stack="dev")
+    types = Counter(r.type for r in rec.resources if r.custom)
+    assert "azure-native:resources:ResourceGroup" not in types
+    assert "azure-native:keyvault:Vault" not in types
+    assert "azure-native:keyvault:Secret" not in types
+    assert "azure-native:apicenter:Api" not in types
+    assert "azure-native:apicenter:Environment" not in types
+    assert "azure-native:apicenter:Deployment" not in types
+    assert "azure-native:apicenter:ApiDefinition" not in types
+    assert [r.name for r in rec.by_type("azure-native:apicenter:ApiVersion")] == ["legacy/v2-0"]  # the new version only
+    (grant,) = roles(rec, arm.KEY_VAULT_SECRETS_USER)
+    assert grant["scope"] == f"/subscriptions/{SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-shared"
+    assert grant["principalId"] == fake_object_id("identity", "shared-id")
+    (binding,) = generic(rec, "securityRequirements").values()
+    assert binding.inputs["parentResourcePath"] == "services/apis-dev/workspaces/default/apis/legacy/versions/v1-0"
+    (reader,) = roles(rec, arm.CREDENTIAL_ACCESS_READER)
+    assert reader["principalType"] == "User"
+
+
+def test_runs_as_pulumi_up_with_real_secret_values(tmp_path: Path) -> None:
+    """Not a preview: secret config set, outputs known; the values never appear in the record."""
+    rec = record(
+        Path("config/dev.yaml").resolve(),
+        stack="dev",
+        config={"apic-access:petstoreApiKey": "s3cr3t-api-key-value", "apic-access:partnerClientSecret": "partner-s3cr3t-value"},
+        preview=False,
+    )
+    text = repr(rec.resources) + repr(rec.outputs)
+    assert "s3cr3t-api-key-value" not in text and "partner-s3cr3t-value" not in text
+    assert rec.outputs["entraAppClientIds"]["petstore-oauth"] != "[unknown until apply]"
+
+
+def test_missing_secret_config_is_a_clear_error(tmp_path: Path) -> None:
+    from apic_access import recorder
+
+    with pytest.raises(pulumi.RunError) as err:
+        recorder.record(Path("config/dev.yaml").resolve(), stack="dev", config={"apic-access:petstoreApiKey": "x"}, preview=False, secret_placeholders=False)
+    assert str(err.value) == (
+        "secret config missing for stack 'dev'; set it with:\n  pulumi config set --secret apic-access:partnerClientSecret <value>"
+    )
+
+
+def test_spec_problems_stop_the_program(tmp_path: Path) -> None:
+    bad = write_spec(tmp_path, "specVersion: 1\napiCenter: {name: x, resourceGroup: rg, location: eastus}\n")
+    with pytest.raises(pulumi.RunError) as err:
+        record(bad, stack="dev")
+    assert str(err.value) == (
+        f"the spec has problems; nothing was changed:\n{bad}:2:19: apiCenter.name: 'x' is too short: at least 3 characters"
+    )
