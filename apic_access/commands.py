@@ -48,6 +48,7 @@ def materialize(ref: str, workdir: Path) -> Path:
         return Path(ref)
     rev, path = ref.split(":", 1)
     folder = str(Path(path).parent)
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
         tar = subprocess.run(["git", "archive", "--format=tar", rev, "--", folder], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(workdir)], input=tar, check=True, capture_output=True)

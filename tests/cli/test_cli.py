@@ -1,0 +1,166 @@
+"""The `apic-access` command as a user runs it: output lines and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pydot
+import pytest
+
+from apic_access.cli import main
+from apic_access.recorder import record
+
+ROOT = Path(__file__).resolve().parents[2]
+MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_default_stack_uses_pulumi_stack_config(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run(capsys, "validate")
+    assert code == 0
+    assert out == ""
+    assert err.startswith("config/dev.yaml: valid (stack dev): API center contoso-apis-dev, 4 auth configs, 2 APIs, 3 versions, 5 bindings")
+
+
+def test_validate_invalid_exit_1_one_line_per_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MIN + "portal: {title: x}\nkeyValut: {}\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{bad}:6:9: portal: an enabled portal needs `signIn: {{entraApp: NAME}}` (an entraApps entry) or `signIn: {{clientId: GUID}}`",
+        f"{bad}:7:1: keyValut: unknown property 'keyValut' (did you mean 'keyVault'?)",
+    ]
+    assert err == f"{bad}: 2 error(s)\n"
+
+
+def test_validate_several_files_reports_all(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(MIN, encoding="utf-8")
+    bad.write_text(MIN.replace("eastus", "East US"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(good), str(bad))
+    assert code == 1
+    assert out.startswith(f"{bad}:5:13: apiCenter.location:")
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--no-such-flag"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["plan", "--format", "xml"])
+    assert exc.value.code == 2
+
+
+def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["required"] == ["specVersion", "apiCenter"]
+
+
+def test_no_traceback_for_garbage(tmp_path: Path) -> None:
+    weird = tmp_path / "weird.yaml"
+    weird.write_bytes(b"\xff\xfe\x00garbage")
+    proc = subprocess.run([sys.executable, "-m", "apic_access.cli", "validate", str(weird)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stdout == f"{weird}:1:1: (top level): not UTF-8 text (invalid start byte): save the spec as UTF-8\n"
+
+
+def test_plan_json_shape(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(capsys, "plan", "--format", "json")
+    plan = json.loads(out)
+    assert code == 0
+    assert set(plan) == {"project", "stack", "resources", "outputs"}
+    assert (plan["project"], plan["stack"]) == ("apic-access", "dev")
+    for r in plan["resources"]:
+        assert {"urn", "type", "name", "custom", "parent", "inputs", "dependencies"} <= set(r)
+
+
+def test_plan_of_an_invalid_spec_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MIN.replace("specVersion: 1", "specVersion: 3"), encoding="utf-8")
+    code, out, _ = run(capsys, "plan", str(bad))
+    assert code == 1
+    assert out == f"{bad}:1:14: specVersion: 3 must be 1, the only spec version today (write `specVersion: 1`)\n"
+
+
+def test_plan_table_groups_under_components(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(capsys, "plan")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("Plan for stack 'dev' of apic-access:")
+    assert "ApiCenterAccess apic-access" in lines
+    assert "    KeyVault key-vault" in lines
+    assert any(line.startswith("        + keyvault:Vault") and "kv-contoso-dev" in line for line in lines)
+
+
+def test_diff_adding_one_api_shows_only_its_resources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    head = tmp_path / "head.yaml"
+    base.write_text(MIN, encoding="utf-8")
+    head.write_text(MIN + "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0: {title: v1, lifecycleStage: design}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(base), str(head), "--format", "json")
+    d = json.loads(out)
+    assert code == 0
+    assert sorted(r["name"] for r in d["added"]) == ["orders", "orders/v1-0"]
+    assert d["removed"] == [] and d["changed"] == []
+
+
+def test_diff_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    head = tmp_path / "head.yaml"
+    base.write_text(MIN + "environments:\n  prod: {title: Prod, kind: production}\n", encoding="utf-8")
+    head.write_text(MIN + "environments:\n  prod: {title: Production, kind: production}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(base), str(head))
+    assert code == 0
+    assert out == (
+        "### apic-access plan diff: stack `dev`\n\n**0 to add, 1 to change, 0 to remove.**\n\n"
+        "| | type | name | detail |\n|---|---|---|---|\n"
+        "| ~ | `apicenter:Environment` | `prod` | changed: `title` |\n"
+    )
+
+
+def test_diff_reads_git_revisions(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / "config").mkdir(parents=True)
+    spec = repo / "config" / "dev.yaml"
+    spec.write_text(MIN, encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    spec.write_text(MIN + "environments:\n  prod: {title: Prod, kind: production}\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, out, _ = run(capsys, "diff", "HEAD:config/dev.yaml", "config/dev.yaml", "--format", "text")
+    assert code == 0
+    assert out == "Stack 'dev': 1 to add, 0 to change, 0 to remove\n  + apicenter:Environment prod\n"
+
+
+def test_graph_dot_parses(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    out_file = tmp_path / "g.dot"
+    code, _, _ = run(capsys, "graph", "--format", "dot", "-o", str(out_file))
+    assert code == 0
+    (graph,) = pydot.graph_from_dot_data(out_file.read_text())
+    rec = record(ROOT / "config" / "dev.yaml", stack="dev")
+    custom = {r.urn for r in rec.resources if r.custom}
+    expected_edges = sum(1 for r in rec.resources if r.custom for d in r.dependencies if d in custom)
+    assert len(graph.get_edges()) == expected_edges > 0
+    (top,) = graph.get_subgraphs()  # the top-level component is the outer cluster
+    assert top.get_label() == '"ApiCenterAccess apic-access"'
+    inner = {s.get_label() for s in top.get_subgraphs()}
+    assert {'"KeyVault key-vault"', '"Access access"', '"Inventory inventory"', '"Portal portal"'} <= inner
