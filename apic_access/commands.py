@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from config.spec import load_spec
 
 from . import diff as diff_mod
 from . import graph as graph_mod
+from . import import_ids
 from . import plan as plan_mod
 from .recorder import Recording, record
 from .stacks import spec_path
@@ -91,6 +93,15 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_ids(args: argparse.Namespace) -> int:
+    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
+    subscription = args.subscription or os.environ.get("ARM_SUBSCRIPTION_ID") or os.environ.get("AZURE_SUBSCRIPTION_ID")
+    _write(import_ids.dumps(rec, subscription), args.output)
+    if not subscription:
+        print("note: no --subscription (or ARM_SUBSCRIPTION_ID) given: ids hold a placeholder subscription", file=sys.stderr)
+    return 0
+
+
 def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -120,3 +131,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     g.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
     g.add_argument("-o", "--output")
     g.set_defaults(func=cmd_graph)
+
+    i = sub.add_parser("import-ids", help="a `pulumi import --file` document for adopting resources made by hand")
+    i.add_argument("--stack", default="dev")
+    i.add_argument("spec", nargs="?")
+    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID)")
+    i.add_argument("-o", "--output")
+    i.set_defaults(func=cmd_import_ids)
