@@ -17,7 +17,7 @@ from . import graph as graph_mod
 from . import import_ids
 from . import plan as plan_mod
 from .recorder import Recording, record
-from .stacks import spec_path
+from .stacks import config_value, spec_path
 
 
 class CommandError(Exception):
@@ -38,9 +38,11 @@ def _checked(path: Path, stack: str) -> None:
 
 
 def recording_for(path: Path, stack: str) -> Recording:
-    """Validate first (problems are reported like `validate`), then record the program."""
+    """Validate first (problems are reported like `validate`), then record the program with
+    the stack's non-secret settings (shard, platform stack) from Pulumi.<stack>.yaml."""
     _checked(path, stack)
-    return record(path, stack=stack)
+    config = {f"apic-access:{k}": str(v) for k in ("shard", "platformStack") if (v := config_value(stack, k)) is not None}
+    return record(path, stack=stack, config=config)
 
 
 def materialize(ref: str, workdir: Path) -> Path:

@@ -10,6 +10,7 @@ config never needs to be set.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import runpy
@@ -32,6 +33,7 @@ from config.spec import load_spec
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown until apply]"
+DYNAMIC_PROVIDER = "[dynamic provider]"
 PLACEHOLDER_TENANT = "00000000-0000-0000-0000-00000000aaaa"
 PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-00000000bbbb"
 
@@ -98,12 +100,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _dynamic_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A dynamic resource's serialized provider and file content, summarized: a plan stays readable."""
+    if not type_.startswith("pulumi-python:dynamic"):
+        return inputs
+    out = dict(inputs)
+    if "__provider" in out:
+        out["__provider"] = DYNAMIC_PROVIDER
+    content = out.get("content")
+    if isinstance(content, str):
+        data = content.encode("utf-8")
+        out["content"] = f"[{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:12]}…]"
+    return out
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, recording: Recording, preview: bool):
+    def __init__(self, recording: Recording, preview: bool, platform_outputs: dict[str, Any] | None = None):
         self.recording = recording
         self.preview = preview
+        self.platform_outputs = platform_outputs or {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            # the platform stack, as the same spec would have deployed it
+            return args.name, {"name": args.name, "outputs": self.platform_outputs, "secretOutputNames": []}
         state = dict(args.inputs)
         identity = state.get("identity")
         if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
@@ -161,21 +181,41 @@ class _Monitor(pulumi_mocks.MockMonitor):
                     name=request.name,
                     custom=bool(request.custom),
                     parent=request.parent,
-                    inputs=_plain(json_format.MessageToDict(request.object)),
+                    inputs=_dynamic_inputs(request.type, _plain(json_format.MessageToDict(request.object))),
                     dependencies=sorted(set(request.dependencies)),
                     options=options,
                 )
             )
         return response
 
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Reads (a StackReference, `get` of an existing resource) are recorded too."""
+        response = super().ReadResource(request)
+        self.recording.resources.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=True,
+                parent=request.parent,
+                inputs=_plain(json_format.MessageToDict(request.properties)),
+                dependencies=sorted(set(request.dependencies)),
+                options={"read": request.id},
+            )
+        )
+        return response
 
-def _secret_placeholders(spec_path: Path, stack: str, project: str) -> dict[str, str]:
-    """Config for every secret the spec reads: a plan never needs the real values."""
+
+def _spec_facts(spec_path: Path, stack: str, project: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """Config for every secret the spec reads (a plan never needs the real values), and the
+    outputs a platform stack deployed from this spec would have."""
     try:
         spec = load_spec(spec_path, stack=stack, project=project).spec
     except Exception:  # noqa: BLE001 - the program itself reports spec problems
-        return {}
-    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}
+        return {}, {}
+    ac = spec.api_center
+    platform = {"apiCenterId": f"/subscriptions/{PLACEHOLDER_SUBSCRIPTION}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
+    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform
 
 
 @contextmanager
@@ -211,9 +251,9 @@ def record(
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
-    placeholders = _secret_placeholders(spec_path, stack, project) if secret_placeholders else {}
-    all_config = {**placeholders, **(config or {}), "apic-access:spec": str(spec_path)}
-    mocks = _Mocks(recording, preview)
+    placeholders, platform_outputs = _spec_facts(spec_path, stack, project)
+    all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
+    mocks = _Mocks(recording, preview, platform_outputs)
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))

@@ -16,14 +16,17 @@ from .roles import assign
 
 
 class Access(pulumi.ComponentResource):
-    """All bindings and their Credential Access Reader assignments."""
+    """All bindings and their Credential Access Reader assignments.
+
+    In an inventory shard the auth configs belong to the platform stack: `auth_configs` is
+    empty and bindings refer to them by name, as ARM stores the reference."""
 
     def __init__(
         self,
         name: str,
         ctx: Context,
         *,
-        service: pulumi.Resource,
+        service: pulumi.Resource | None,
         versions: dict[tuple[str, str], pulumi.Resource | None],
         auth_configs: dict[str, pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
@@ -33,11 +36,18 @@ class Access(pulumi.ComponentResource):
         for api in ctx.spec.apis.values():
             for ver in api.versions.values():
                 for entry in ver.access:
-                    self._binding(ctx, api.name, ver.name, entry, service, versions.get((api.name, ver.name)), auth_configs[entry.auth_config])
+                    self._binding(ctx, api.name, ver.name, entry, service, versions.get((api.name, ver.name)), auth_configs.get(entry.auth_config))
         self.register_outputs({})
 
     def _binding(
-        self, ctx: Context, api: str, version: str, entry: AccessSpec, service: pulumi.Resource, version_res: pulumi.Resource | None, auth_config: pulumi.Resource
+        self,
+        ctx: Context,
+        api: str,
+        version: str,
+        entry: AccessSpec,
+        service: pulumi.Resource | None,
+        version_res: pulumi.Resource | None,
+        auth_config: pulumi.Resource | None,
     ) -> None:
         ac = ctx.spec.api_center
         logical = f"{api}/{version}/{entry.binding}"

@@ -8,6 +8,7 @@ from config.errors import SpecError
 from config.spec import load_spec
 
 from .setup import ApiCenterAccess
+from .shard import Shard, ShardError
 
 
 def run() -> ApiCenterAccess:
@@ -25,7 +26,11 @@ def run() -> ApiCenterAccess:
     if missing:
         sets = "\n".join(f"  pulumi config set --secret apic-access:{key} <value>" for key in missing)
         raise pulumi.RunError(f"secret config missing for stack '{stack}'; set it with:\n{sets}")
-    setup = ApiCenterAccess("apic-access", loaded.spec)
+    try:
+        shard = Shard.parse(config.get("shard"))
+    except ShardError as exc:
+        raise pulumi.RunError(str(exc)) from None
+    setup = ApiCenterAccess("apic-access", loaded.spec, shard=shard, platform_stack=config.get("platformStack"))
     for key, value in setup.outputs.items():
         pulumi.export(key, value)
     return setup

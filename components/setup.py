@@ -16,6 +16,7 @@ from .inventory import Inventory
 from .key_vault import KeyVault
 from .portal import Portal
 from .roles import assign
+from .shard import Shard
 
 
 class ApiCenterAccess(pulumi.ComponentResource):
@@ -26,9 +27,22 @@ class ApiCenterAccess(pulumi.ComponentResource):
     `outputs` holds what a pipeline or a person needs: portal URL, ids, client ids.
     """
 
-    def __init__(self, name: str, spec: Spec, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        spec: Spec,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        shard: Shard | None = None,
+        platform_stack: str | None = None,
+    ):
         super().__init__("apic-access:index:ApiCenterAccess", name, None, opts)
+        shard = shard or Shard("all")
+        spec = shard.select(spec)
         ctx = Context.from_spec(spec)
+        if not shard.owns_platform:
+            self._inventory_shard(ctx, platform_stack)
+            return
         self.api_center = ApiCenter("api-center", ctx, pulumi.ResourceOptions(parent=self))
         service = self.api_center.service
 
@@ -102,4 +116,25 @@ class ApiCenterAccess(pulumi.ComponentResource):
             self.outputs["vaultId"] = self.key_vault.vault_id
         if self.portal:
             self.outputs["portalUrl"] = self.portal.url
+        self.register_outputs(self.outputs)
+
+    def _inventory_shard(self, ctx: Context, platform_stack: str | None) -> None:
+        """An inventory stack: its APIs and their access; the rest belongs to the platform stack."""
+        ac = ctx.spec.api_center
+        service_id = arm.service_id(ctx.subscription_id, ac.resource_group, ac.name)
+        self.outputs = {}
+        if platform_stack:
+            platform = pulumi.StackReference(platform_stack, opts=pulumi.ResourceOptions(parent=self))
+
+            def same_service(platform_id: object) -> object:
+                # a shard bound to the wrong platform stack would register APIs in a service nobody manages
+                if isinstance(platform_id, str) and platform_id.lower() != service_id.lower():
+                    raise pulumi.RunError(f"platform stack '{platform_stack}' manages {platform_id}, but this spec names {service_id}: fix apic-access:platformStack or the spec")
+                return platform_id
+
+            self.outputs["platformApiCenterId"] = platform.require_output("apiCenterId").apply(same_service)
+        self.inventory = Inventory("inventory", ctx, service=None, opts=pulumi.ResourceOptions(parent=self))
+        self.access = Access("access", ctx, service=None, versions=self.inventory.versions, auth_configs={}, opts=pulumi.ResourceOptions(parent=self))
+        self.outputs["apiCenterId"] = service_id
+        self.outputs["bindingIds"] = {"/".join(k): v for k, v in self.access.bindings.items()}
         self.register_outputs(self.outputs)
