@@ -17,11 +17,23 @@ from .key_vault import KeyVault
 _SCOPE_NAMESPACE = uuid.UUID("0f5b9a36-3c1e-4e0a-8f57-6d2b4c8e1a90")
 
 
-def rotation_window(rotate_after_days: int, today: dt.date | None = None) -> str:
-    """Which rotation window today falls in: it changes every `rotate_after_days` days,
-    and a change makes a new client secret (it replaces the old one: no overlap)."""
-    days = ((today or dt.date.today()) - dt.date(2020, 1, 1)).days
-    return str(days // rotate_after_days)
+_EPOCH = dt.date(2020, 1, 1)
+
+
+def secret_schedule(expires_in_days: int, rotate_after_days: int | None, today: dt.date | None = None) -> tuple[str, str | None]:
+    """(end date, rotation window) of a client secret, both stable from run to run.
+
+    With rotation, windows of `rotate_after_days` start at a fixed epoch; the window number
+    changes when one ends (a new secret replaces the old: no overlap), and the secret ends
+    `expires_in_days` after its window started, so it outlives the window. Without rotation,
+    the end date is today + `expires_in_days` at creation (later runs ignore the drift).
+    """
+    today = today or dt.date.today()
+    if rotate_after_days:
+        window = (today - _EPOCH).days // rotate_after_days
+        start = _EPOCH + dt.timedelta(days=window * rotate_after_days)
+        return f"{start + dt.timedelta(days=expires_in_days)}T00:00:00Z", str(window)
+    return f"{today + dt.timedelta(days=expires_in_days)}T00:00:00Z", None
 
 
 class EntraApp(pulumi.ComponentResource):
@@ -94,14 +106,14 @@ class EntraApp(pulumi.ComponentResource):
         self.secret = None
         if app.client_secret is not None:
             cs = app.client_secret
-            rotate = {"window": rotation_window(cs.rotate_after_days)} if cs.rotate_after_days else None
+            end_date, window = secret_schedule(cs.expires_in_days, cs.rotate_after_days)
             password = azuread.ApplicationPassword(
                 app.key,
                 application_id=self.application.id,
                 display_name="apic-access",
-                end_date_relative=f"{cs.expires_in_days * 24}h",
-                rotate_when_changed=rotate,
-                opts=child(self, additional_secret_outputs=["value"]),
+                end_date=end_date,
+                rotate_when_changed={"window": window} if window else None,
+                opts=child(self, additional_secret_outputs=["value"], ignore_changes=None if window else ["endDate"]),
             )
             assert vault is not None  # validation guarantees a vault for client secrets
             self.secret = vault.store(cs.key_vault_secret, password.value, ctx, "client-secret", parent=self)

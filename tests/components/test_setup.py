@@ -11,6 +11,7 @@ import pytest
 
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, Recording, fake_object_id, record
 from components import arm
+from components.entra_app import secret_schedule
 
 from .conftest import write_spec
 
@@ -157,7 +158,9 @@ def test_entra_app_redirects_scopes_and_secret(dev_plan: Recording) -> None:
         {"resourceAppId": arm.DATA_PLANE_APP_ID, "resourceAccesses": [{"id": arm.DATA_PLANE_SCOPE_ID, "type": "Scope"}]}
     ]
     (password,) = dev_plan.by_type("azuread:index/applicationPassword:ApplicationPassword")
-    assert password.inputs["endDateRelative"] == f"{180 * 24}h"
+    end, window = secret_schedule(180, 90)
+    assert password.inputs["endDate"] == end
+    assert password.inputs["rotateWhenChanged"] == {"window": window}
     assert set(password.inputs["rotateWhenChanged"]) == {"window"}
     assert "value" in password.options["additionalSecretOutputs"]
     (stored,) = [r for r in dev_plan.by_type("azure-native:keyvault:Secret") if r.inputs["secretName"] == "petstore-oauth-client-secret"]
@@ -331,3 +334,15 @@ def test_spec_problems_stop_the_program(tmp_path: Path) -> None:
     assert str(err.value) == (
         f"the spec has problems; nothing was changed:\n{bad}:2:19: apiCenter.name: 'x' is too short: at least 3 characters"
     )
+
+
+def test_client_secret_schedule_is_stable_and_outlives_its_window() -> None:
+    import datetime as dt
+
+    first = secret_schedule(180, 90, dt.date(2026, 11, 27))
+    assert first == secret_schedule(180, 90, dt.date(2026, 12, 1))  # same window, same inputs: no change
+    later = secret_schedule(180, 90, dt.date(2027, 3, 1))
+    assert later[1] != first[1]  # a new window: the secret is replaced
+    start_of_window = dt.date(2020, 1, 1) + dt.timedelta(days=int(first[1]) * 90)
+    assert first[0] == f"{start_of_window + dt.timedelta(days=180)}T00:00:00Z"
+    assert secret_schedule(30, None, dt.date(2026, 11, 27)) == ("2026-12-27T00:00:00Z", None)
