@@ -30,6 +30,10 @@ PREVIEW_API_VERSIONS: Mapping[str, str] = {
     "portals": "2024-06-01-preview",
 }
 
+# importSpecification: the action that loads a definition's file (a long-running POST)
+IMPORT_SPECIFICATION_API_VERSION = "2024-03-15-preview"
+ARM_ENDPOINT = "https://management.azure.com"
+
 WORKSPACE = "default"
 NAMESPACE = "Microsoft.ApiCenter"
 

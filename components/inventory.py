@@ -9,10 +9,12 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as azure_native
 
+from config.definition_files import read_text
 from config.model import Api
 
 from . import arm
 from .context import Context, child
+from .definition_import import DefinitionImport
 
 
 def _present(d: dict[str, object]) -> dict[str, object]:
@@ -23,13 +25,15 @@ class Inventory(pulumi.ComponentResource):
     """Registers the spec's environments and APIs in the API center.
 
     `versions[(api, version)]` and `definitions[(api, version, definition)]` hold the
-    created resources (None for existing ones), for bindings and imports to depend on.
+    created resources (None for existing ones), for bindings and imports to depend on;
+    `imports[(api, version, definition)]` the import of each created definition's `file`.
     """
 
     def __init__(self, name: str, ctx: Context, *, service: pulumi.Resource, opts: pulumi.ResourceOptions | None = None):
         super().__init__("apic-access:index:Inventory", name, None, opts)
         ac = ctx.spec.api_center
         self._common = {"resource_group_name": ac.resource_group, "service_name": ac.name, "workspace_name": arm.WORKSPACE}
+        self._subscription_id = ctx.subscription_id
         self.environments: dict[str, pulumi.Resource | None] = {}
         for env in ctx.spec.environments.values():
             if env.existing:
@@ -54,6 +58,7 @@ class Inventory(pulumi.ComponentResource):
         self.apis: dict[str, pulumi.Resource | None] = {}
         self.versions: dict[tuple[str, str], pulumi.Resource | None] = {}
         self.definitions: dict[tuple[str, str, str], pulumi.Resource | None] = {}
+        self.imports: dict[tuple[str, str, str], DefinitionImport] = {}
         for api in ctx.spec.apis.values():
             self._api(api, service)
         self.register_outputs({})
@@ -106,6 +111,17 @@ class Inventory(pulumi.ComponentResource):
                         **self._common,
                         opts=child(self, depends_on=[ver_res or api_res or service]),
                     )
+                    if d.file and d.content_hash and d.specification_name:
+                        # the definition's id from the spec's names, not from outputs: a preview shows it
+                        self.imports[(api.name, ver.name, d.name)] = DefinitionImport(
+                            f"{api.name}/{ver.name}/{d.name}/import",
+                            definition_id=arm.definition_id(self._subscription_id, self._common["resource_group_name"], self._common["service_name"], api.name, ver.name, d.name),
+                            specification_name=d.specification_name,
+                            specification_version=d.specification_version,
+                            content=read_text(d.file),
+                            content_hash=d.content_hash,
+                            opts=child(self, depends_on=[def_res]),
+                        )
                 self.definitions[(api.name, ver.name, d.name)] = def_res
         for dep in api.deployments.values():
             if dep.existing:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from . import model as m
 from .checks import app_secret_names
+from .definition_files import describe_file
 
 
 def _t(values: Any) -> tuple[str, ...]:
@@ -137,23 +137,25 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         for name, e in sorted(raw.get("environments", {}).items())
     }
 
-    base = Path(file).parent
     apis = {}
     for name, a in sorted(raw.get("apis", {}).items()):
         versions = {}
         for vname, v in sorted(a.get("versions", {}).items()):
-            defs = {
-                dname: m.Definition(
+            defs = {}
+            for dname, d in sorted(v.get("definitions", {}).items()):
+                spec_given = d.get("specification", {})
+                # an existing definition is not changed, so its file is not read
+                described = describe_file(d, d["file"], file) if "file" in d and not d.get("existing", False) else None
+                defs[dname] = m.Definition(
                     name=dname,
                     title=d["title"],
                     description=d.get("description"),
                     existing=d.get("existing", False),
-                    file=str((base / d["file"]).resolve()) if "file" in d else None,
-                    specification_name=d.get("specification", {}).get("name"),
-                    specification_version=d.get("specification", {}).get("version"),
+                    file=described.path if described else None,
+                    specification_name=described.specification_name if described else spec_given.get("name"),
+                    specification_version=described.specification_version if described else spec_given.get("version"),
+                    content_hash=described.content_hash if described else None,
                 )
-                for dname, d in sorted(v.get("definitions", {}).items())
-            }
             access = tuple(
                 sorted(
                     (m.Access(e.get("name", e["authConfig"]), e["authConfig"], _principals(e)) for e in v.get("access", ())),

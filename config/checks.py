@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .definition_files import check_definition_files
 from .errors import Problem, did_you_mean, format_path
 from .schema import mark_at
 
@@ -150,6 +151,7 @@ def cross_check(root: Any) -> list[Problem]:
         readers = _map(portal.get("readers"))
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
+    c.problems += check_definition_files(root, getattr(root, "file", "<spec>"))
     return c.problems
 
 

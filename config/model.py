@@ -176,9 +176,10 @@ class Definition:
     title: str
     description: str | None = None
     existing: bool = False
-    file: str | None = None  # absolute path, resolved against the spec file
-    specification_name: str | None = None
+    file: str | None = None  # absolute path, resolved against the spec file `file:` is written in
+    specification_name: str | None = None  # given in `specification`, else detected from the file
     specification_version: str | None = None
+    content_hash: str | None = None  # sha256 of the file: the import runs again when it changes
 
 
 @dataclass(frozen=True)

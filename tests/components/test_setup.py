@@ -47,6 +47,7 @@ def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
         "azure-native:apicenter:ApiVersion": 3,
         "azure-native:apicenter:ApiDefinition": 3,
         "azure-native:apicenter:Deployment": 3,
+        "pulumi-python:dynamic/apicenter:DefinitionImport": 3,  # one import per definition with a file
         "azure-native:authorization:RoleAssignment": 2 + 8 + 1,  # secrets users, credential readers, data reader
     }
     components = Counter(r.type for r in dev_plan.resources if not r.custom)
