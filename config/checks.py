@@ -58,7 +58,7 @@ def app_secret_names(root: Any) -> dict[str, str]:
     return out
 
 
-def cross_check(root: Any) -> list[Problem]:
+def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
     c = _Checker(root)
     top = _map(root)
     vault = _map(top.get("keyVault"))
@@ -151,7 +151,7 @@ def cross_check(root: Any) -> list[Problem]:
         readers = _map(portal.get("readers"))
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
-    c.problems += check_definition_files(root, getattr(root, "file", "<spec>"))
+    c.problems += check_definition_files(root, spec_file or getattr(root, "file", "<spec>"))
     return c.problems
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ import yaml
 from jsonschema.exceptions import ValidationError
 
 from .errors import Problem, display_path, format_path
+
+# openapi-spec-validator switches to jsonschema-rs when it is installed (we use it for the
+# spec's own fast path); its messages are long and engine-worded, so keep the readable
+# backend unless the user chose one.
+os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
 from .loader import PosMap
 from .schema import mark_at
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from .build import build
 from .checks import cross_check
 from .errors import Mark, Problem, SpecError
+from .fastpath import fast_load
 from .loader import PosMap
 from .model import Spec
 from .resolve import interpolate, load_with_extends
@@ -24,6 +25,15 @@ class Loaded:
 
 def load_spec(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PROJECT) -> Loaded:
     """Read, merge, interpolate, validate and build. Raises SpecError with every problem found."""
+    path = Path(path)
+    fast = fast_load(path, stack=stack, project=project)
+    if fast is not None:
+        return Loaded(fast, ())
+    return load_spec_located(path, stack=stack, project=project)
+
+
+def load_spec_located(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PROJECT) -> Loaded:
+    """The position-keeping path: decides every spec and reports every problem with file:line:col."""
     path = Path(path)
     raw, problems = load_with_extends(path)
     if raw is None and not problems:

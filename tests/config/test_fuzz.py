@@ -1,4 +1,5 @@
-"""Random mutations of the example spec only ever end as SpecErrors (or a valid spec).
+"""Random mutations of the example spec only ever end as SpecErrors (or a valid spec), and
+the fast path never disagrees with the position-keeping path.
 
 Thousands of specs: wrong types, missing keys, unknown references, huge strings, odd
 unicode, broken YAML. Any other exception would reach a user as a traceback.
@@ -7,6 +8,8 @@ unicode, broken YAML. Any other exception would reach a user as a traceback.
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.errors import SpecError
-from config.spec import load_spec
+from config.fastpath import fast_load
+from config.spec import load_spec_located
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = yaml.safe_load((ROOT / "config" / "dev.yaml").read_text(encoding="utf-8"))
 DEV_TEXT = (ROOT / "config" / "dev.yaml").read_text(encoding="utf-8")
 WORKDIR = Path(tempfile.mkdtemp(prefix="apic-fuzz-"))
+shutil.copytree(ROOT / "config" / "apis", WORKDIR / "apis")  # so that untouched definitions stay valid
+ACCEPTED_FAST = []
 
 junk = st.one_of(
     st.none(),
@@ -70,15 +76,21 @@ def mutate(tree: Any, path: tuple[Any, ...], action: str, value: Any) -> Any:
 def check(text: str) -> None:
     path = WORKDIR / "spec.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    fast = fast_load(path, stack="dev", project="apic-access")
     try:
-        load_spec(path)
+        located = load_spec_located(path)
     except SpecError as exc:
+        assert fast is None, "the fast path accepted a spec the located path rejects"
         assert exc.problems, "a SpecError always names at least one problem"
         for p in exc.problems:
             assert p.mark.line >= 1 and p.mark.col >= 1 and p.message
+    else:
+        if fast is not None:  # the fast path only ever answers for a spec with nothing to report
+            assert located.warnings == () and fast == located.spec
+            ACCEPTED_FAST.append(1)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("APIC_FUZZ_EXAMPLES", "1500")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["replace", "delete", "add", "rename"]), junk), min_size=1, max_size=3)
 )
@@ -92,7 +104,12 @@ def test_structural_mutations_only_yield_spec_errors(mutations: list[tuple[tuple
     check(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False))
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("APIC_FUZZ_EXAMPLES", "1500")) * 2 // 5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=len(DEV_TEXT) - 1), st.text(max_size=6), st.integers(min_value=0, max_value=20))
 def test_text_mutations_only_yield_spec_errors(pos: int, insert: str, cut: int) -> None:
     check(DEV_TEXT[:pos] + insert + DEV_TEXT[pos + cut :])
+
+
+def test_the_fuzz_exercised_the_fast_path() -> None:
+    """Runs after the fuzz tests above: many mutations stay valid and go the fast way."""
+    assert len(ACCEPTED_FAST) >= 50
