@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from components import gc_tuning
 from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
@@ -75,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if argv is None:  # a process of its own (not a test calling main)
+        gc_tuning.tune()
     try:
         return int(args.func(args))
     except commands.CommandError as exc:

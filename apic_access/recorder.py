@@ -29,6 +29,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components import gc_tuning
 from config.spec import load_spec
 
 SECRET = "[secret]"
@@ -271,7 +272,8 @@ def record(
         finally:
             sys.path.remove(str(program.parent))
 
-    _sync_await(run_pulumi_func(run))
+    with gc_tuning.tuned():
+        _sync_await(run_pulumi_func(run))
     outputs = getattr(root, "outputs", {}) or {}
     for key, value in outputs.items():
         recording.outputs[key] = _resolve_output(value)

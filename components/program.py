@@ -7,11 +7,13 @@ import pulumi
 from config.errors import SpecError
 from config.spec import load_spec
 
+from . import gc_tuning
 from .setup import ApiCenterAccess
 from .shard import Shard, ShardError
 
 
 def run() -> ApiCenterAccess:
+    gc_tuning.tune()
     config = pulumi.Config("apic-access")
     stack = pulumi.get_stack()
     path = config.get("spec") or f"config/{stack}.yaml"
