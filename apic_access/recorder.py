@@ -154,6 +154,15 @@ class _Mocks(pulumi.runtime.Mocks):
         if token == "azuread:index/getServicePrincipal:getServicePrincipal":
             name = a.get("displayName") or a.get("clientId") or ""
             return {"objectId": fake_object_id("servicePrincipal", name), "displayName": name, "clientId": fake_object_id("client", name)}
+        if token == "azuread:index/getUsers:getUsers":
+            names = list(a.get("userPrincipalNames") or [])
+            return {"userPrincipalNames": names, "objectIds": [fake_object_id("user", n) for n in names]}
+        if token == "azuread:index/getGroups:getGroups":
+            names = list(a.get("displayNames") or [])
+            return {"displayNames": names, "objectIds": [fake_object_id("group", n) for n in names]}
+        if token == "azuread:index/getServicePrincipals:getServicePrincipals":
+            names = list(a.get("displayNames") or [])
+            return {"displayNames": names, "objectIds": [fake_object_id("servicePrincipal", n) for n in names]}
         if token == "azure-native:managedidentity:getUserAssignedIdentity":
             name = a.get("resourceName") or ""
             return {"principalId": fake_object_id("identity", name), "clientId": fake_object_id("identity-client", name), "tenantId": PLACEHOLDER_TENANT}

@@ -4,6 +4,8 @@ that binding, so only those principals can "Try this API" with it in the portal.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_azure_native as azure_native
 
@@ -13,6 +15,8 @@ from . import arm
 from .context import Context, child
 from .directory import PRINCIPAL_TYPES
 from .roles import assign
+
+APIS_PER_LOOKUP = 10  # measured: bounded memory, and 10x fewer invokes than one per name
 
 
 class Access(pulumi.ComponentResource):
@@ -33,11 +37,33 @@ class Access(pulumi.ComponentResource):
     ):
         super().__init__("apic-access:index:Access", name, None, opts)
         self.bindings: dict[tuple[str, str, str], str] = {}
-        for api in ctx.spec.apis.values():
+        apis = list(ctx.spec.apis.values())
+        for start in range(0, len(apis), APIS_PER_LOOKUP):
+            chunk = apis[start : start + APIS_PER_LOOKUP]
+            # one batched Entra lookup per few APIs: fewer invokes, and registrations keep flowing
+            ctx.directory.prefetch(
+                (kind, ref)
+                for api in chunk
+                for ver in api.versions.values()
+                for entry in ver.access
+                for kind, refs in (("users", entry.principals.users), ("groups", entry.principals.groups), ("servicePrincipals", entry.principals.service_principals))
+                for ref in refs
+            )
+            self._bindings_of(ctx, chunk, service, versions, auth_configs)
+        self.register_outputs({})
+
+    def _bindings_of(
+        self,
+        ctx: Context,
+        apis: list[Any],
+        service: pulumi.Resource | None,
+        versions: dict[tuple[str, str], pulumi.Resource | None],
+        auth_configs: dict[str, pulumi.Resource],
+    ) -> None:
+        for api in apis:
             for ver in api.versions.values():
                 for entry in ver.access:
                     self._binding(ctx, api.name, ver.name, entry, service, versions.get((api.name, ver.name)), auth_configs.get(entry.auth_config))
-        self.register_outputs({})
 
     def _binding(
         self,

@@ -2,12 +2,20 @@
 
 Object ids are used as they are. Lookups are invokes, so their results are plain strings
 known at preview time: role assignment names derived from them stay stable.
+
+Names are looked up in batches (`prefetch`, with the plural getUsers/getGroups/
+getServicePrincipals): each synchronous invoke makes the Pulumi SDK run its event loop
+over everything already queued, so one invoke per name made lookups the largest cost of a
+big plan (benchmarks/: 253 lookups -> 23, 20.6 s -> 10.0 s at 100 APIs). A name a batch
+does not answer is looked up on its own, so Entra's own error names what is missing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi_azuread as azuread
 
@@ -15,6 +23,7 @@ GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 
 # principalType as ARM wants it, by the spec's list name
 PRINCIPAL_TYPES = {"users": "User", "groups": "Group", "servicePrincipals": "ServicePrincipal"}
+BATCH = 100  # names per lookup: keeps each Microsoft Graph filter a reasonable size
 
 
 @dataclass
@@ -30,6 +39,45 @@ class Directory:
         if key not in self._cache:
             self._cache[key] = self._lookup(kind, ref)
         return self._cache[key]
+
+    def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Look up every (kind, name) not known yet, in batches of one invoke per kind."""
+        todo: dict[str, list[str]] = {}
+        for kind, ref in wanted:
+            if not GUID.match(ref) and (kind, ref) not in self._cache:
+                todo.setdefault(kind, [])
+                if ref not in todo[kind]:
+                    todo[kind].append(ref)
+        for kind, names in sorted(todo.items()):
+            names.sort()
+            for i in range(0, len(names), BATCH):
+                batch = names[i : i + BATCH]
+                found = self._lookup_many(kind, batch)
+                for name in batch:
+                    if name.lower() in found:
+                        self._cache[(kind, name)] = found[name.lower()]
+
+    @staticmethod
+    def _lookup_many(kind: str, names: list[str]) -> dict[str, str]:
+        """name (lower case) -> object id, for the names Entra knows unambiguously."""
+        result: Any
+        if kind == "users":
+            result = azuread.get_users(user_principal_names=names, ignore_missing=True)
+            pairs = zip(result.user_principal_names or [], result.object_ids or [], strict=False)
+        elif kind == "groups":
+            result = azuread.get_groups(display_names=names, ignore_missing=True)
+            pairs = zip(result.display_names or [], result.object_ids or [], strict=False)
+        else:
+            result = azuread.get_service_principals(display_names=names, ignore_missing=True)
+            pairs = zip(result.display_names or [], result.object_ids or [], strict=False)
+        found: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for name, object_id in pairs:
+            key = str(name).lower()
+            if key in found and found[key] != object_id:
+                ambiguous.add(key)  # two groups with one display name: let the single lookup say so
+            found[key] = object_id
+        return {k: v for k, v in found.items() if k not in ambiguous}
 
     @staticmethod
     def _lookup(kind: str, ref: str) -> str:

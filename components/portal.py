@@ -45,6 +45,7 @@ class Portal(pulumi.ComponentResource):
             opts=child(self, depends_on=[service, sign_in_app]),
         )
         r = portal.readers
+        ctx.directory.prefetch((kind, ref) for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)) for ref in refs)
         for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)):
             for ref, object_id in ctx.directory.resolve(kind, refs):
                 assign(

@@ -1,0 +1,50 @@
+"""Entra lookups: batched, once per name, and never guessing."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from components import directory
+from components.directory import Directory
+
+
+@pytest.fixture
+def entra(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
+    calls: list[tuple[str, object]] = []
+    groups = {"API Testers": ["g-1"], "Twins": ["g-2", "g-3"]}  # two groups share a display name
+
+    def get_groups(display_names: list[str], ignore_missing: bool) -> SimpleNamespace:
+        calls.append(("getGroups", tuple(display_names)))
+        names = [n for n in display_names for _ in groups.get(n, [])]
+        ids = [i for n in display_names for i in groups.get(n, [])]
+        return SimpleNamespace(display_names=names, object_ids=ids)
+
+    def get_group(display_name: str) -> SimpleNamespace:
+        calls.append(("getGroup", display_name))
+        if display_name not in groups or len(groups[display_name]) != 1:
+            raise RuntimeError(f"no single group named {display_name!r}")
+        return SimpleNamespace(object_id=groups[display_name][0])
+
+    monkeypatch.setattr(directory.azuread, "get_groups", get_groups)
+    monkeypatch.setattr(directory.azuread, "get_group", get_group)
+    return calls
+
+
+def test_batch_then_cache(entra: list[tuple[str, object]]) -> None:
+    d = Directory()
+    d.prefetch([("groups", "API Testers"), ("groups", "API Testers"), ("groups", "0B6F1C52-8D4E-4F7A-9A21-3C5D7E9F1A2B")])
+    assert entra == [("getGroups", ("API Testers",))]  # object ids are never looked up
+    assert d.object_id("groups", "API Testers") == "g-1"
+    assert d.object_id("groups", "0B6F1C52-8D4E-4F7A-9A21-3C5D7E9F1A2B") == "0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b"
+    assert len(entra) == 1
+
+
+def test_ambiguous_or_missing_names_get_entras_own_answer(entra: list[tuple[str, object]]) -> None:
+    d = Directory()
+    d.prefetch([("groups", "Twins"), ("groups", "Nobody")])
+    with pytest.raises(RuntimeError, match="no single group named 'Twins'"):
+        d.object_id("groups", "Twins")
+    with pytest.raises(RuntimeError, match="no single group named 'Nobody'"):
+        d.object_id("groups", "Nobody")
