@@ -1,0 +1,189 @@
+"""Reference inventories for the scale benchmark, written as spec YAML.
+
+    python benchmarks/generate.py N out.yaml
+
+The spec has N APIs (`api-0001` ...), each with:
+
+- 2 versions (`v1-0` production, `v2-0` preview), one definition (`openapi`) per version;
+- one deployment per version with runtimeUris (`v1-0` to the production environment,
+  `v2-0` to the development environment);
+- 2 access entries (bindings) per version, each with 2 principals: one user and one group.
+  The three auth configs rotate over the versions, so each is bound somewhere.
+  Global binding b (0-based, in file order) names `user{b // 2}@contoso.com` (each user is
+  in 2 bindings: 2N distinct users) and group `API Team {b // 8}` (each group is in 8
+  bindings: ceil(N/2) distinct groups), so Entra lookups dedupe as in a real tenant.
+
+and, once: 3 auth configs (`bench-key` apiKey, `bench-oauth` oauth2 with an Entra app,
+`bench-basic` http basic), 2 environments, a Key Vault with 2 `fromConfig` secrets, one
+Entra app with a client secret (stored in the vault), and the portal (signing in with an
+existing app's client id, readable by one group).
+
+`counts(n)` gives the documented counts; `expected_custom_resources(n)` what a plan
+registers for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+AUTH_CONFIGS = ("bench-key", "bench-oauth", "bench-basic")
+VERSIONS = (("v1-0", "v1.0", "production", "prod-env"), ("v2-0", "v2.0", "preview", "dev-env"))
+PORTAL_CLIENT_ID = "2c1d0e4f-1111-2222-3333-444455556666"
+
+
+def api_name(i: int) -> str:
+    return f"api-{i + 1:04d}"
+
+
+def generate(n: int) -> dict[str, Any]:
+    """The spec of an N-API reference inventory, as plain data."""
+    if n < 1:
+        raise ValueError("N must be at least 1")
+    apis: dict[str, Any] = {}
+    binding = 0
+    for i in range(n):
+        name = api_name(i)
+        versions: dict[str, Any] = {}
+        deployments: dict[str, Any] = {}
+        for j, (ver, title, stage, env) in enumerate(VERSIONS):
+            first = (2 * i + j) % len(AUTH_CONFIGS)
+            access = []
+            for k in range(2):
+                access.append(
+                    {
+                        "authConfig": AUTH_CONFIGS[(first + k) % len(AUTH_CONFIGS)],
+                        "users": [f"user{binding // 2:05d}@contoso.com"],
+                        "groups": [f"API Team {binding // 8:04d}"],
+                    }
+                )
+                binding += 1
+            versions[ver] = {
+                "title": title,
+                "lifecycleStage": stage,
+                "definitions": {"openapi": {"title": "OpenAPI", "description": f"{name} {title} OpenAPI description"}},
+                "access": access,
+            }
+            deployments[f"{ver}-{env.split('-')[0]}"] = {
+                "title": f"{title} ({env.split('-')[0]})",
+                "environment": env,
+                "definition": f"{ver}/openapi",
+                "runtimeUris": [f"https://{name}.contoso.com/{ver}"],
+            }
+        apis[name] = {
+            "title": f"API {i + 1}",
+            "kind": "rest",
+            "summary": f"Reference API number {i + 1}",
+            "contacts": [{"name": "API Platform", "email": "api-platform@contoso.com"}],
+            "versions": versions,
+            "deployments": deployments,
+        }
+
+    return {
+        "specVersion": 1,
+        "apiCenter": {
+            "name": "bench-apis-${stack}",
+            "resourceGroup": "rg-bench-apis-${stack}",
+            "location": "eastus",
+            "tags": {"team": "platform", "env": "${stack}"},
+        },
+        "keyVault": {
+            "name": "kv-bench-${stack}",
+            "secrets": {
+                "bench-api-key": {"fromConfig": "benchApiKey"},
+                "bench-basic-credentials": {"fromConfig": "benchBasicCredentials"},
+            },
+        },
+        "entraApps": {
+            "bench-oauth": {
+                "displayName": "Bench API (${stack})",
+                "identifierUri": "api://bench-${stack}",
+                "scopes": [{"value": "Api.Read", "description": "Read"}],
+                "clientSecret": {"expiresInDays": 180},
+                "owners": ["platform-owner@contoso.com"],
+            }
+        },
+        "authConfigs": {
+            "bench-key": {"title": "Bench API key", "apiKey": {"in": "header", "name": "x-api-key", "secret": "bench-api-key"}},
+            "bench-oauth": {"title": "Bench OAuth", "oauth2": {"entraApp": "bench-oauth", "flows": ["authorizationCode", "clientCredentials"]}},
+            "bench-basic": {"title": "Bench basic auth", "http": {"scheme": "basic", "secret": "bench-basic-credentials"}},
+        },
+        "environments": {
+            "prod-env": {"title": "Production", "kind": "production", "server": {"type": "Azure API Management"}},
+            "dev-env": {"title": "Development", "kind": "development"},
+        },
+        "apis": apis,
+        "portal": {
+            "enabled": True,
+            "title": "Bench APIs (${stack})",
+            "signIn": {"clientId": PORTAL_CLIENT_ID},
+            "readers": {"groups": ["All Engineers"]},
+        },
+    }
+
+
+def counts(n: int) -> dict[str, int]:
+    """What `generate(n)` holds, by the documented construction."""
+    bindings = 2 * 2 * n
+    return {
+        "apis": n,
+        "versions": 2 * n,
+        "definitions": 2 * n,
+        "deployments": 2 * n,
+        "bindings": bindings,
+        "principals": 2 * bindings,  # principal entries in access lists
+        "distinct_users": math.ceil(bindings / 2),
+        "distinct_groups": math.ceil(bindings / 8),
+        "auth_configs": len(AUTH_CONFIGS),
+        "environments": 2,
+        "entra_apps": 1,
+        "config_secrets": 2,
+    }
+
+
+def expected_custom_resources(n: int) -> int:
+    """Custom resources a plan of `generate(n)` registers.
+
+    Fixed: resource group, service, vault, 2 config secrets + the client secret, Secrets User
+    for the service's identity, application, service principal, password, 3 auth configs,
+    2 environments, portal, portal reader assignment (17). Per API: API, 2 versions,
+    2 definitions, 2 deployments, 4 bindings, 8 Credential Access Reader assignments (19).
+    """
+    return 17 + 19 * n
+
+
+def write(n: int, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(generate(n), Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
+    path.write_text(
+        f"# yaml-language-server: $schema=schema.json\n# Reference inventory for the scale benchmark, {n} API(s): written by benchmarks/generate.py.\n{body}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Write an N-API reference inventory as a spec YAML file.")
+    p.add_argument("n", type=int, help="number of APIs")
+    p.add_argument("out", help="output spec file")
+    args = p.parse_args(argv)
+    if args.n < 1:
+        p.error("N must be at least 1")
+    out = write(args.n, args.out)
+    c = counts(args.n)
+    print(
+        f"{out}: {c['apis']} APIs, {c['versions']} versions, {c['bindings']} bindings, {c['principals']} principals, ~{expected_custom_resources(args.n)} custom resources",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""Scale benchmark: a plan of our program vs the bare-SDK baseline, on a generated inventory.
+
+    python benchmarks/run.py [--apis 100] [--rounds 3] [--validate-apis 1000]
+
+In one run, alternating ours, bare, ours, bare, ... each in a fresh subprocess:
+
+- ours: `apic_access.recorder.record` of the generated spec (the real __main__.py: spec
+  loading, validation, model, components) under the recording engine's mock monitor;
+- bare: benchmarks/bare_program.py (the same custom resources registered directly with the
+  SDK) under the same engine. The engine's own `load_spec` call (it reads which secret
+  config keys the spec needs) is replaced by a plain YAML read, so bare pays no spec language.
+
+For each: resources registered, wall seconds of the whole subprocess (interpreter, imports,
+run), seconds of the run alone (the `record` call), and peak RSS (ru_maxrss of the child);
+medians over the rounds, and the ratios ours/bare. Then: validation time (load_spec) of a
+generated 1,000-API spec, and the depth of our resource graph. Figures only: nothing here
+asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BARE_PROGRAM = HERE / "bare_program.py"
+STACK = "bench"
+MARKER = "BENCH-RESULT "
+
+TARGET_RATIO = 1.10
+TARGET_DEPTH = 6
+TARGET_VALIDATE_S = 1.0
+
+
+def _peak_rss_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
+
+
+def graph_depth(resources: list[Any]) -> tuple[int, list[str]]:
+    """The longest chain of dependencies between custom resources, counted in nodes.
+
+    A dependency on a component counts as a dependency on each custom resource under it.
+    """
+    by_urn = {r.urn: r for r in resources}
+    children: dict[str, list[str]] = {}
+    for r in resources:
+        children.setdefault(r.parent, []).append(r.urn)
+
+    def customs_under(urn: str) -> list[str]:
+        r = by_urn.get(urn)
+        if r is None:
+            return []
+        if r.custom:
+            return [urn]
+        return [c for child in children.get(urn, []) for c in customs_under(child)]
+
+    deps = {r.urn: sorted({c for d in r.dependencies for c in customs_under(d)} - {r.urn}) for r in resources if r.custom}
+    longest: dict[str, list[str]] = {}
+
+    def chain(urn: str, visiting: frozenset[str]) -> list[str]:
+        if urn not in longest:
+            best: list[str] = []
+            for d in deps.get(urn, []):
+                if d in visiting:  # a cycle would be a bug of the program; do not loop on it
+                    continue
+                c = chain(d, visiting | {urn})
+                if len(c) > len(best):
+                    best = c
+            longest[urn] = [*best, urn]
+        return longest[urn]
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    best: list[str] = []
+    for urn in sorted(deps):
+        c = chain(urn, frozenset())
+        if len(c) > len(best):
+            best = c
+    return len(best), [f"{by_urn[u].type.split(':')[-1]}::{by_urn[u].name}" for u in best]
+
+
+def _config_secrets_plain(spec_path: Path) -> dict[str, str]:
+    """The engine's secret placeholders, found with a plain YAML read (no spec language)."""
+    import yaml
+
+    data = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    secrets = (data.get("keyVault") or {}).get("secrets") or {}
+    return {f"apic-access:{s['fromConfig']}": "plan-placeholder" for s in secrets.values() if isinstance(s, dict) and "fromConfig" in s}
+
+
+def _no_spec_language(*_args: Any, **_kwargs: Any) -> Any:
+    raise RuntimeError("the bare baseline reads no spec")
+
+
+def _record_bare(recorder: Any, spec: Path) -> Any:
+    """The same engine on bare_program.py, with secret config found by a plain YAML read.
+
+    The engine reads the spec with load_spec before it runs a program (to find which secret
+    config keys it needs); for bare that call is made to fail fast, and the placeholders
+    are passed as plain config, so bare pays nothing for the spec language.
+    """
+    from unittest import mock
+
+    placeholders = _config_secrets_plain(spec)
+    with mock.patch.object(recorder, "load_spec", _no_spec_language):
+        return recorder.record(spec, stack=STACK, config=placeholders, secret_keys=list(placeholders), program=BARE_PROGRAM)
+
+
+def child(kind: str, spec: Path) -> dict[str, Any]:
+    """One measurement, in this (fresh) process."""
+    t0 = time.perf_counter()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    if kind == "validate":
+        import config.spec
+
+        t1 = time.perf_counter()
+        out: dict[str, Any] = {"import_s": t1 - t0}
+        # load_spec, and the position-keeping path alone when load_spec has a faster path in front of it
+        for key, load in (("runs_s", config.spec.load_spec), ("located_runs_s", getattr(config.spec, "load_spec_located", None))):
+            if load is None:
+                continue
+            runs = []
+            for _ in range(3):
+                t = time.perf_counter()
+                loaded = load(spec, stack=STACK)
+                runs.append(time.perf_counter() - t)
+                out["apis"] = len(loaded.spec.apis)
+                del loaded
+            out[key] = runs
+        out["peak_rss_mb"] = _peak_rss_mb()
+        return out
+
+    from apic_access import recorder
+
+    t1 = time.perf_counter()
+    if kind == "ours":
+        rec = recorder.record(spec, stack=STACK)
+    else:
+        rec = _record_bare(recorder, spec)
+    t2 = time.perf_counter()
+    rss = _peak_rss_mb()
+    depth, chain = graph_depth(rec.resources)
+    custom = [r for r in rec.resources if r.custom]
+    return {
+        "import_s": t1 - t0,
+        "run_s": t2 - t1,
+        "peak_rss_mb": rss,
+        "resources": len(rec.resources),
+        "custom": len(custom),
+        "types": dict(Counter(r.type for r in custom)),
+        "invokes": len(rec.invokes),
+        "depth": depth,
+        "chain": chain,
+    }
+
+
+def _spawn(kind: str, spec: Path) -> dict[str, Any]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", kind, str(spec)], capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - t
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(MARKER)]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(f"{kind} run failed (exit {proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(lines[-1][len(MARKER) :])
+    result["wall_s"] = wall
+    return result
+
+
+def _fmt_row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+
+def _verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Plan of our program vs the bare-SDK baseline on a generated inventory (figures only).")
+    p.add_argument("--apis", type=int, default=100, help="APIs in the generated spec (default 100)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of ours+bare, at least 3 (default 3)")
+    p.add_argument("--validate-apis", type=int, default=1000, help="APIs in the spec whose validation is timed (default 1000)")
+    p.add_argument("--out", help="where the generated specs go (default: a temporary directory)")
+    p.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.child:
+        kind, spec = args.child
+        print(MARKER + json.dumps(child(kind, Path(spec).resolve())), flush=True)
+        return 0
+
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    rounds = max(3, args.rounds)
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="apic-bench-"))
+    spec = generate.write(args.apis, out / f"spec-{args.apis}.yaml")
+    big = generate.write(args.validate_apis, out / f"spec-{args.validate_apis}.yaml")
+    c = generate.counts(args.apis)
+    print(f"apic-access scale benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    print(
+        f"inventory: {c['apis']} APIs, {c['versions']} versions, {c['deployments']} deployments, {c['bindings']} bindings, "
+        f"{c['principals']} principal entries ({c['distinct_users']} users, {c['distinct_groups']} groups), spec {spec}"
+    )
+    print(f"{rounds} rounds, alternating ours/bare, each in a fresh subprocess\n")
+
+    results: dict[str, list[dict[str, Any]]] = {"ours": [], "bare": []}
+    for i in range(rounds):
+        for kind in ("ours", "bare"):
+            r = _spawn(kind, spec)
+            results[kind].append(r)
+            print(
+                f"  round {i + 1} {kind:4}: wall {r['wall_s']:.2f} s, run {r['run_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, {r['custom']} custom / {r['resources']} resources"
+            )
+
+    ours, bare = results["ours"], results["bare"]
+    if ours[0]["types"] != bare[0]["types"]:
+        diff = {t: (ours[0]["types"].get(t, 0), bare[0]["types"].get(t, 0)) for t in sorted(set(ours[0]["types"]) | set(bare[0]["types"]))}
+        print(f"\nWARNING: custom resources differ (type: ours, bare): { {t: v for t, v in diff.items() if v[0] != v[1]} }")
+    else:
+        print(
+            f"\nsame custom resources in both: {ours[0]['custom']} of {len(ours[0]['types'])} types (generate.py expects {generate.expected_custom_resources(args.apis)})"
+        )
+
+    def med(rs: list[dict[str, Any]], key: str) -> float:
+        return statistics.median(r[key] for r in rs)
+
+    widths = [6, 10, 10, 8, 8, 9, 13]
+    print("\nmedians over rounds:")
+    print(_fmt_row(["", "custom", "all res.", "wall s", "run s", "import s", "peak RSS MB"], widths))
+    for kind, rs in results.items():
+        print(
+            _fmt_row(
+                [
+                    kind,
+                    str(rs[0]["custom"]),
+                    str(rs[0]["resources"]),
+                    f"{med(rs, 'wall_s'):.2f}",
+                    f"{med(rs, 'run_s'):.2f}",
+                    f"{med(rs, 'import_s'):.2f}",
+                    f"{med(rs, 'peak_rss_mb'):.0f}",
+                ],
+                widths,
+            )
+        )
+    ratios = {key: med(ours, key) / med(bare, key) for key in ("wall_s", "run_s", "peak_rss_mb")}
+    print(f"\nratio ours/bare, wall time (whole process): {ratios['wall_s']:.2f}  (target <= {TARGET_RATIO:.2f}: {_verdict(ratios['wall_s'] <= TARGET_RATIO)})")
+    print(f"ratio ours/bare, run time (record call):    {ratios['run_s']:.2f}  (target <= {TARGET_RATIO:.2f}: {_verdict(ratios['run_s'] <= TARGET_RATIO)})")
+    print(
+        f"ratio ours/bare, peak RSS:                  {ratios['peak_rss_mb']:.2f}  (target <= {TARGET_RATIO:.2f}: {_verdict(ratios['peak_rss_mb'] <= TARGET_RATIO)})"
+    )
+
+    v = _spawn("validate", big)
+    runs = v["runs_s"]
+    print(
+        f"\nvalidation (load_spec) of a {v['apis']}-API spec, 3 runs in one fresh process: median {statistics.median(runs):.2f} s "
+        f"(first, with schema compile, {runs[0]:.2f} s; runs {', '.join(f'{x:.2f}' for x in runs)}; importing config {v['import_s']:.2f} s)  "
+        f"(target: well under {TARGET_VALIDATE_S:.0f} s: {_verdict(statistics.median(runs) < TARGET_VALIDATE_S)})"
+    )
+    if "located_runs_s" in v:
+        located = v["located_runs_s"]
+        print(
+            f"  the position-keeping path alone (load_spec_located: what load_spec falls back to when a spec has any problem): median {statistics.median(located):.2f} s (runs {', '.join(f'{x:.2f}' for x in located)})"
+        )
+
+    depth, chain = ours[0]["depth"], ours[0]["chain"]
+    print(
+        f"\ndepth of our resource graph: {depth} custom resources in the longest dependency chain (nodes, not edges; "
+        f"bare: {bare[0]['depth']})  (target <= {TARGET_DEPTH}: {_verdict(depth <= TARGET_DEPTH)})"
+    )
+    print("  " + "\n  -> ".join(chain))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
