@@ -13,8 +13,7 @@ from config.model import Access as AccessSpec
 
 from . import arm
 from .context import Context, child
-from .directory import PRINCIPAL_TYPES
-from .roles import assign
+from .roles import grant_all
 
 APIS_PER_LOOKUP = 10  # measured: bounded memory, and 10x fewer invokes than one per name
 
@@ -90,17 +89,4 @@ class Access(pulumi.ComponentResource):
         )
         scope = arm.binding_id(ctx.subscription_id, ac.resource_group, ac.name, api, version, entry.binding)
         self.bindings[(api, version, entry.binding)] = scope
-        p = entry.principals
-        for kind, refs in (("users", p.users), ("groups", p.groups), ("servicePrincipals", p.service_principals)):
-            for ref, object_id in ctx.directory.resolve(kind, refs):
-                assign(
-                    f"{logical}/{kind}/{ref}",
-                    subscription_id=ctx.subscription_id,
-                    scope=scope,
-                    role=arm.CREDENTIAL_ACCESS_READER,
-                    principal_id=object_id,
-                    principal_key=object_id,
-                    principal_type=PRINCIPAL_TYPES[kind],
-                    parent=self,
-                    depends_on=[binding],
-                )
+        grant_all(logical, ctx=ctx, principals=entry.principals, scope=scope, role=arm.CREDENTIAL_ACCESS_READER, parent=self, depends_on=[binding])

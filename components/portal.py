@@ -7,8 +7,7 @@ import pulumi_azure_native as azure_native
 
 from . import arm
 from .context import Context, child
-from .directory import PRINCIPAL_TYPES
-from .roles import assign
+from .roles import grant_all
 
 
 class Portal(pulumi.ComponentResource):
@@ -46,17 +45,5 @@ class Portal(pulumi.ComponentResource):
         )
         r = portal.readers
         ctx.directory.prefetch((kind, ref) for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)) for ref in refs)
-        for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)):
-            for ref, object_id in ctx.directory.resolve(kind, refs):
-                assign(
-                    f"readers/{kind}/{ref}",
-                    subscription_id=ctx.subscription_id,
-                    scope=service_id,
-                    role=arm.API_CENTER_DATA_READER,
-                    principal_id=object_id,
-                    principal_key=object_id,
-                    principal_type=PRINCIPAL_TYPES[kind],
-                    parent=self,
-                    depends_on=[service],
-                )
+        grant_all("readers", ctx=ctx, principals=r, scope=service_id, role=arm.API_CENTER_DATA_READER, parent=self, depends_on=[service])
         self.register_outputs({"url": self.url})

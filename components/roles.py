@@ -5,7 +5,11 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as azure_native
 
+from config.model import Principals
+
 from . import arm
+from .context import Context
+from .directory import PRINCIPAL_TYPES
 
 
 def assign(
@@ -42,3 +46,30 @@ def assign(
             delete_before_replace=True,
         ),
     )
+
+
+def grant_all(
+    logical_prefix: str,
+    *,
+    ctx: Context,
+    principals: Principals,
+    scope: str,
+    role: str,
+    parent: pulumi.Resource,
+    depends_on: list[pulumi.Resource | None],
+) -> None:
+    """`role` at `scope` for every user, group and service principal listed, named by the
+    spec's names (`<prefix>/<kind>/<name>`) and keyed by their object ids."""
+    for kind, refs in (("users", principals.users), ("groups", principals.groups), ("servicePrincipals", principals.service_principals)):
+        for ref, object_id in ctx.directory.resolve(kind, refs):
+            assign(
+                f"{logical_prefix}/{kind}/{ref}",
+                subscription_id=ctx.subscription_id,
+                scope=scope,
+                role=role,
+                principal_id=object_id,
+                principal_key=object_id,
+                principal_type=PRINCIPAL_TYPES[kind],
+                parent=parent,
+                depends_on=[d for d in depends_on if d is not None],
+            )

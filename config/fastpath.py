@@ -24,6 +24,7 @@ import yaml_rs
 from .build import build
 from .checks import cross_check
 from .model import Spec
+from .resolve import variables_for
 from .schema import SCHEMA_FILE
 
 # Plain scalars YAML 1.1 reads as booleans (or merge/value keys) while YAML 1.2 reads strings.
@@ -55,12 +56,7 @@ def fast_load(path: Path, *, stack: str, project: str) -> Spec | None:
     """The model of a spec with no problem and no warning, or None."""
     try:
         raw = _load_chain(path.resolve(), [])
-        ac = raw.get("apiCenter")
-        location = ac.get("location") if isinstance(ac, dict) else None
-        variables = {"stack": stack, "project": project}
-        if isinstance(location, str) and "${" not in location:
-            variables["location"] = location
-        raw = _interpolate(raw, variables)
+        raw = _interpolate(raw, variables_for(raw, stack, project))
         if not _validator().is_valid(raw) or cross_check(raw, str(path)):
             return None
         return build(raw, file=str(path), stack=stack, project=project)

@@ -62,6 +62,16 @@ def merge(base: Any, over: Any) -> Any:
     return out
 
 
+def variables_for(raw: Any, stack: str, project: str) -> dict[str, str]:
+    """${stack}, ${project}, and ${location} when apiCenter.location is a plain region."""
+    ac = raw.get("apiCenter") if isinstance(raw, dict) else None
+    location = ac.get("location") if isinstance(ac, dict) else None
+    variables = {"stack": stack, "project": project}
+    if isinstance(location, str) and "${" not in location:
+        variables["location"] = location
+    return variables
+
+
 def interpolate(root: Any, variables: dict[str, str]) -> list[Problem]:
     """Replace ${stack}, ${project}, ${location} in every string, keys included, in place."""
     problems: list[Problem] = []

@@ -11,7 +11,7 @@ from .errors import Mark, Problem, SpecError
 from .fastpath import fast_load
 from .loader import PosMap
 from .model import Spec
-from .resolve import interpolate, load_with_extends
+from .resolve import interpolate, load_with_extends, variables_for
 from .schema import check
 
 DEFAULT_PROJECT = "apic-access"
@@ -43,12 +43,7 @@ def load_spec_located(path: str | Path, *, stack: str = "dev", project: str = DE
     if not isinstance(raw, PosMap):
         raise SpecError([*problems, Problem(Mark(str(path), 1, 1), "", "a spec is a mapping of keys (specVersion, apiCenter, ...), not a single value or list")])
 
-    ac = raw.get("apiCenter")
-    location = ac.get("location") if isinstance(ac, dict) else None
-    variables = {"stack": stack, "project": project}
-    if isinstance(location, str) and "${" not in location:
-        variables["location"] = location
-    unresolved = interpolate(raw, variables)
+    unresolved = interpolate(raw, variables_for(raw, stack, project))
     problems += unresolved
     # a value with an unknown ${...} fails its pattern too: report the variable only
     problems += [p for p in check(raw) if p.path not in {u.path for u in unresolved}]
