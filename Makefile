@@ -24,6 +24,7 @@ $(ACTIONLINT):
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint $(ACTIONLINT)
 	$(BIN)/python -m pytest

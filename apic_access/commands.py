@@ -111,7 +111,7 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="what `pulumi up` would create, without cloud credentials")
     p.add_argument("--stack", default="dev")
     p.add_argument("spec", nargs="?", help="spec file (default: the stack's)")

@@ -25,14 +25,14 @@ def to_dot(rec: Recording) -> str:
     for r in rec.resources:
         by_parent[r.parent if r.parent in ids else ""].append(r)
 
-    def fill(container: pydot.Dot | pydot.Subgraph, parent: str) -> None:
+    def fill(container: pydot.Graph, parent: str) -> None:
         for r in by_parent.get(parent, []):
             if r.custom:
                 container.add_node(pydot.Node(ids[r.urn], label=f'"{_label(r)}"'))
             else:
                 cluster = pydot.Cluster(f"c{ids[r.urn]}", label=f'"{short_type(r.type)} {r.name}"', style="rounded", color="gray50")
                 fill(cluster, r.urn)
-                container.add_subgraph(cluster)
+                container.add_subgraph(cluster)  # type: ignore[arg-type] # a Cluster is a Subgraph in DOT
 
     fill(graph, "")
     custom = {r.urn for r in rec.resources if r.custom}

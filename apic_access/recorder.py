@@ -138,7 +138,7 @@ class _Mocks(pulumi.runtime.Mocks):
             target[path[-1]] = _UNKNOWN_VALUE if self.preview else fake_object_id(args.typ, f"{args.name}/{'.'.join(path)}")
         return (None if self.preview else f"{args.name}-id"), state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override] # a dict is a valid answer
         token, a = args.token, dict(args.args)
         self.recording.invokes.append((token, a))
         if token == "azure-native:authorization:getClientConfig":
@@ -177,7 +177,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            options = {}
+            options: dict[str, Any] = {}
             if request.protect:
                 options["protect"] = True
             if request.deleteBeforeReplace:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -17,7 +18,7 @@ class Identity:
 
     key: str
     label: str
-    principal_id: pulumi.Input[str]
+    principal_id: Any  # a str, or an Output known after apply
     resource: pulumi.Resource | None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -34,6 +36,6 @@ class Context:
         return self.spec.api_center.protect
 
 
-def child(parent: pulumi.Resource, *, depends_on: list[pulumi.Resource] | None = None, **kwargs: object) -> pulumi.ResourceOptions:
+def child(parent: pulumi.Resource, *, depends_on: Sequence[pulumi.Resource | None] | None = None, **kwargs: Any) -> pulumi.ResourceOptions:
     """Options for a resource owned by `parent`; depends_on lists only real prerequisites."""
-    return pulumi.ResourceOptions(parent=parent, depends_on=[d for d in depends_on or [] if d is not None], **kwargs)  # type: ignore[arg-type]
+    return pulumi.ResourceOptions(parent=parent, depends_on=[d for d in depends_on or [] if d is not None], **kwargs)

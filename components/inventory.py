@@ -6,6 +6,8 @@ are still created when they are not existing themselves.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_azure_native as azure_native
 
@@ -17,7 +19,7 @@ from .context import Context, child
 from .definition_import import DefinitionImport
 
 
-def _present(d: dict[str, object]) -> dict[str, object]:
+def _present(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in (None, (), [], {})}
 
 
@@ -29,7 +31,7 @@ class Inventory(pulumi.ComponentResource):
     `imports[(api, version, definition)]` the import of each created definition's `file`.
     """
 
-    def __init__(self, name: str, ctx: Context, *, service: pulumi.Resource, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, ctx: Context, *, service: pulumi.Resource | None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("apic-access:index:Inventory", name, None, opts)
         ac = ctx.spec.api_center
         self._common = {"resource_group_name": ac.resource_group, "service_name": ac.name, "workspace_name": arm.WORKSPACE}
@@ -63,7 +65,7 @@ class Inventory(pulumi.ComponentResource):
             self._api(api, service)
         self.register_outputs({})
 
-    def _api(self, api: Api, service: pulumi.Resource) -> None:
+    def _api(self, api: Api, service: pulumi.Resource | None) -> None:
         api_res = None
         if not api.existing:
             api_res = azure_native.apicenter.Api(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_azure_native as azure_native
 
@@ -16,7 +18,7 @@ class KeyVault(pulumi.ComponentResource):
     masked in every output; `existing: true` secrets are only referenced.
     """
 
-    def __init__(self, name: str, ctx: Context, depends_on: list[pulumi.Resource], opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, ctx: Context, depends_on: Sequence[pulumi.Resource | None], opts: pulumi.ResourceOptions | None = None):
         super().__init__("apic-access:index:KeyVault", name, None, opts)
         kv = ctx.spec.key_vault
         assert kv is not None
@@ -31,7 +33,7 @@ class KeyVault(pulumi.ComponentResource):
                 location=ctx.spec.api_center.location,
                 properties=azure_native.keyvault.VaultPropertiesArgs(
                     tenant_id=ctx.tenant_id,
-                    sku=azure_native.keyvault.SkuArgs(family="A", name=kv.sku),
+                    sku=azure_native.keyvault.SkuArgs(family=azure_native.keyvault.SkuFamily.A, name=azure_native.keyvault.SkuName(kv.sku)),
                     enable_rbac_authorization=True,
                     enable_soft_delete=True,
                     soft_delete_retention_in_days=kv.soft_delete_retention_days,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_azure_native as azure_native
 
@@ -22,7 +24,7 @@ def assign(
     principal_key: str,
     principal_type: str,
     parent: pulumi.Resource,
-    depends_on: list[pulumi.Resource] | None = None,
+    depends_on: Sequence[pulumi.Resource | None] | None = None,
 ) -> azure_native.authorization.RoleAssignment:
     """Grant `role` at `scope`.
 
@@ -56,7 +58,7 @@ def grant_all(
     scope: str,
     role: str,
     parent: pulumi.Resource,
-    depends_on: list[pulumi.Resource | None],
+    depends_on: Sequence[pulumi.Resource | None],
 ) -> None:
     """`role` at `scope` for every user, group and service principal listed, named by the
     spec's names (`<prefix>/<kind>/<name>`) and keyed by their object ids."""

@@ -103,7 +103,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         deployed_versions: set[str] = set()
         for dep, dspec in _map(spec.get("deployments")).items():
             dspec = _map(dspec)
-            p = ["apis", api, "deployments", dep]
+            p: list[Any] = ["apis", api, "deployments", dep]
             c.ref([*p, "environment"], dspec.get("environment"), envs, "environment", ": add it under `environments` or fix the name")
             ref = _str(dspec.get("definition"))
             if ref and ref.count("/") == 1:
@@ -121,7 +121,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
                 p = ["apis", api, "versions", ver, "access", i]
                 cfg = entry.get("authConfig")
                 if c.ref([*p, "authConfig"], cfg, list(auth), "auth config", ": add it under `authConfigs` or fix the name"):
-                    used_configs.add(cfg)
+                    used_configs.add(str(cfg))
                 binding = entry.get("name", cfg)
                 if isinstance(binding, str):
                     if binding in seen:
@@ -151,7 +151,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         readers = _map(portal.get("readers"))
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
-    c.problems += check_definition_files(root, spec_file or getattr(root, "file", "<spec>"))
+    c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.problems
 
 
@@ -200,7 +200,7 @@ def _check_auth_config(c: _Checker, name: str, spec: dict[str, Any], known_secre
                 for k in ("clientId", "clientSecret", "authorizationUrl", "tokenUrl", "refreshUrl"):
                     if k in oauth:
                         c.error([*p, "oauth2", k], f"is filled from Entra app '{app}': remove it, or remove `entraApp` to describe another identity provider", key=True)
-                app_spec = _map(_map(top.get("entraApps")).get(app))
+                app_spec = _map(_map(top.get("entraApps")).get(str(app)))
                 if "clientCredentials" in flows and "clientSecret" not in app_spec:
                     c.error([*p, "oauth2", "flows"], f"clientCredentials needs a client secret, but Entra app '{app}' has no `clientSecret`: add one to the app")
         else:

@@ -54,7 +54,7 @@ _EXAMPLE_KEYS = {"openapi": "openapi: 3.0.3", "asyncapi": "asyncapi: 2.6.0"}
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _YamlLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+class _YamlLoader(_SafeLoader):
     """Safe YAML as OpenAPI tools read it: dates stay strings."""
 
 

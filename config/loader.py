@@ -21,10 +21,15 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class PosMap(dict):  # type: ignore[type-arg]
+class PosMap(dict):
     """A mapping that knows its file and the position of each key and value."""
 
     __slots__ = ("file", "start", "value_marks", "key_marks", "key_files")
+    file: str
+    start: Any  # yaml.Mark of the mapping
+    value_marks: dict[Any, Any]
+    key_marks: dict[Any, Any]
+    key_files: dict[Any, str] | None
 
     def mark(self) -> Mark:
         return _mark(self.file, self.start)
@@ -42,10 +47,13 @@ class PosMap(dict):  # type: ignore[type-arg]
         return _mark(self._file_of(key), m) if m is not None else self.mark()
 
 
-class PosList(list):  # type: ignore[type-arg]
+class PosList(list):
     """A sequence that knows its file and the position of each item."""
 
     __slots__ = ("file", "start", "item_marks")
+    file: str
+    start: Any
+    item_marks: list[Any]
 
     def mark(self) -> Mark:
         return _mark(self.file, self.start)
@@ -60,7 +68,7 @@ def _mark(file: str, m: Any) -> Mark:
     return Mark(file, m.line + 1, m.column + 1)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     file = "<spec>"
     problems: list[Problem]
     # (mapping, key, problem) for key problems: the spec path is filled in once the tree is whole
@@ -101,7 +109,7 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 # Dates stay strings: `2024-03-15` is an api-version to us, not a datetime.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()  # the C loader shares these
 }
 
 

@@ -29,14 +29,14 @@ _TYPE_NAMES = {
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema())
     cls.check_schema(schema())
-    return cls(schema())  # type: ignore[no-any-return]
+    return cls(schema())
 
 
 def mark_at(root: Any, path: list[Any], *, key: bool = False) -> Mark:
@@ -99,7 +99,7 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         return
     if kind == "type":
         expected = sch.get("type")
-        names = " or ".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
         hint = " (quote it if it is text)" if expected == "string" and not isinstance(value, (dict, list)) else ""
         yield Problem(mark_at(root, path), where, f"expected {names}, got {_describe(value)} {_short(value)}{hint}")
         return
@@ -114,7 +114,7 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         yield Problem(mark_at(root, path), where, f"{_short(value)} is too short: at least {sch['minLength']} characters")
         return
     if kind == "maxLength":
-        yield Problem(mark_at(root, path), where, f"is {len(value)} characters long: at most {sch['maxLength']} allowed; shorten it")
+        yield Problem(mark_at(root, path), where, f"is {len(str(value))} characters long: at most {sch['maxLength']} allowed; shorten it")
         return
     if kind in ("minimum", "maximum"):
         lo, hi = sch.get("minimum"), sch.get("maximum")
