@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
 import pulumi_azuread as azuread
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -82,12 +83,15 @@ class Directory:
     @staticmethod
     def _lookup(kind: str, ref: str) -> str:
         if kind == "users":
-            return azuread.get_user(user_principal_name=ref).object_id
-        if kind == "groups":
-            return azuread.get_group(display_name=ref).object_id
-        if kind == "servicePrincipals":
-            return azuread.get_service_principal(display_name=ref).object_id
-        raise ValueError(f"unknown principal kind {kind}")
+            found = azuread.get_user(user_principal_name=ref).object_id
+        elif kind == "groups":
+            found = azuread.get_group(display_name=ref).object_id
+        else:
+            found = azuread.get_service_principal(display_name=ref).object_id
+        if not found:  # the provider normally fails first; never derive a name from nothing
+            what = {"users": "user", "groups": "group"}.get(kind, "service principal")
+            raise pulumi.RunError(f"Entra has no {what} '{ref}': fix the name in the spec, or use its object id")
+        return str(found)
 
     def resolve(self, kind: str, refs: tuple[str, ...]) -> list[tuple[str, str]]:
         """[(spec name, object id)] in a stable order."""

@@ -48,3 +48,12 @@ def test_ambiguous_or_missing_names_get_entras_own_answer(entra: list[tuple[str,
         d.object_id("groups", "Twins")
     with pytest.raises(RuntimeError, match="no single group named 'Nobody'"):
         d.object_id("groups", "Nobody")
+
+
+def test_an_empty_answer_is_an_error_not_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pulumi
+
+    monkeypatch.setattr(directory.azuread, "get_user", lambda user_principal_name: SimpleNamespace(object_id=None))
+    with pytest.raises(pulumi.RunError) as err:
+        Directory().object_id("users", "ghost@contoso.com")
+    assert str(err.value) == "Entra has no user 'ghost@contoso.com': fix the name in the spec, or use its object id"
