@@ -34,6 +34,7 @@ _YAML11_WORDS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF = <
 _AMBIGUOUS_TEXT = re.compile(
     r"(?m)(?:^|[\s\[{,])!\S"
     r"|<<"
+    r"|\t"  # PyYAML refuses tabs in places YAML 1.2 parsers allow them
     r"|^%"
     r"|(?:^|[:\[{,-])[ \t]*[-+]?(?:0[0-9_]+|0[boxBOX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9]+_[0-9_]*)[ \t]*(?:$|[,\]}#])"
 )
