@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,18 +80,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # a process of its own (not a test calling main)
         gc_tuning.tune()
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled
+        return code
     except commands.CommandError as exc:
         print(exc, file=sys.stderr if exc.code == 2 else sys.stdout)
         return exc.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return 0
+        # the reader went away (`| head`): leave quietly, as Unix tools do, without the
+        # interpreter's shutdown complaining about the closed pipe or the event loop
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os._exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         print(f"apic-access: internal error: {type(exc).__name__}: {exc} (please report this with the spec that caused it)", file=sys.stderr)
         return 3
 
 
+def run() -> None:
+    """The console script: main(), then leave without interpreter shutdown, where event
+    loops the Pulumi SDK leaves open would print complaints while being finalized."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -49,6 +49,7 @@ _COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "azure-native:apicenter:Service": (("identity", "principalId"), ("identity", "tenantId")),
     "azure-native:managedidentity:UserAssignedIdentity": (("principalId",), ("clientId",), ("tenantId",)),
     "azuread:index/application:Application": (("clientId",), ("objectId",)),
+    "azuread:index/applicationRegistration:ApplicationRegistration": (("clientId",), ("objectId",)),
     "azuread:index/servicePrincipal:ServicePrincipal": (("objectId",),),
     "azuread:index/applicationPassword:ApplicationPassword": (("value",), ("keyId",)),
 }

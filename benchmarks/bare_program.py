@@ -119,35 +119,36 @@ def main() -> None:
 
     secrets = {name: store(name, config.require_secret(s["fromConfig"])) for name, s in kv["secrets"].items() if "fromConfig" in s}
 
-    apps: dict[str, azuread.Application] = {}
+    apps: dict[str, azuread.ApplicationRegistration] = {}
     for key, a in spec.get("entraApps", {}).items():
-        app = azuread.Application(
-            key,
-            display_name=a["displayName"],
-            sign_in_audience="AzureADMyOrg",
-            identifier_uris=[a["identifierUri"]],
-            api=azuread.ApplicationApiArgs(
-                oauth2_permission_scopes=[
-                    azuread.ApplicationApiOauth2PermissionScopeArgs(
-                        id=str(uuid.uuid5(_NAMES, f"{key}/{s['value']}")),
-                        value=s["value"],
-                        type="User",
-                        enabled=True,
-                        admin_consent_display_name=s["value"],
-                        admin_consent_description=s.get("description", s["value"]),
-                        user_consent_display_name=s["value"],
-                        user_consent_description=s.get("description", s["value"]),
-                    )
-                    for s in a.get("scopes", [])
-                ],
-                requested_access_token_version=2,
-            ),
-            single_page_application=azuread.ApplicationSinglePageApplicationArgs(redirect_uris=[f"https://{svc_name}.portal.{loc}.azure-api-center.ms"]),
-            owners=[object_id("users", o) for o in a.get("owners", [])],
+        app = azuread.ApplicationRegistration(key, display_name=a["displayName"], sign_in_audience="AzureADMyOrg", requested_access_token_version=2)
+        after = pulumi.ResourceOptions(depends_on=[app])
+        azuread.ApplicationRedirectUris(
+            f"{key}/spa",
+            application_id=app.id,
+            type="SPA",
+            redirect_uris=[f"https://{svc_name}.portal.{loc}.azure-api-center.ms", f"https://{svc_name}.portal.{loc}.azure-apicenter.ms"],
+            opts=after,
         )
+        azuread.ApplicationIdentifierUri(key, application_id=app.id, identifier_uri=a["identifierUri"], opts=after)
+        for s in a.get("scopes", []):
+            azuread.ApplicationPermissionScope(
+                f"{key}/{s['value']}",
+                application_id=app.id,
+                scope_id=str(uuid.uuid5(_NAMES, f"{key}/{s['value']}")),
+                value=s["value"],
+                type="User",
+                admin_consent_display_name=s["value"],
+                admin_consent_description=s.get("description", s["value"]),
+                user_consent_display_name=s["value"],
+                user_consent_description=s.get("description", s["value"]),
+                opts=after,
+            )
+        for o in a.get("owners", []):
+            azuread.ApplicationOwner(f"{key}/owner/{o}", application_id=app.id, owner_object_id=object_id("users", o), opts=after)
         azuread.ServicePrincipal(key, client_id=app.client_id)
         password = azuread.ApplicationPassword(
-            key, application_id=app.id, display_name="apic-access", end_date_relative="4320h", opts=pulumi.ResourceOptions(additional_secret_outputs=["value"])
+            key, application_id=app.id, display_name="apic-access", end_date="2027-06-01T00:00:00Z", opts=pulumi.ResourceOptions(additional_secret_outputs=["value"])
         )
         secrets[f"{key}-client-secret"] = store(f"{key}-client-secret", password.value, "client-secret")
         apps[key] = app

@@ -150,11 +150,12 @@ def expected_custom_resources(n: int) -> int:
     """Custom resources a plan of `generate(n)` registers.
 
     Fixed: resource group, service, vault, 2 config secrets + the client secret, Secrets User
-    for the service's identity, application, service principal, password, 3 auth configs,
-    2 environments, portal, portal reader assignment (17). Per API: API, 2 versions,
-    2 definitions, 2 deployments, 4 bindings, 8 Credential Access Reader assignments (19).
+    for the service's identity, app registration with its SPA redirects, identifier URI,
+    scope and owner, service principal, password, 3 auth configs, 2 environments, portal,
+    portal reader assignment (21). Per API: API, 2 versions, 2 definitions, 2 deployments,
+    4 bindings, 8 Credential Access Reader assignments (19).
     """
-    return 17 + 19 * n
+    return 21 + 19 * n
 
 
 def write(n: int, path: str | Path) -> Path:

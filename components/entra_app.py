@@ -37,70 +37,78 @@ def secret_schedule(expires_in_days: int, rotate_after_days: int | None, today: 
 
 
 class EntraApp(pulumi.ComponentResource):
-    """Application (SPA redirects to the API Center portal, exposed scopes, identifier URI),
-    its service principal, and a client secret with an end date stored in the Key Vault."""
+    """An app registration with each part managed as its own resource: SPA redirects to the
+    API Center portal, exposed scopes, identifier URI, owners, and for the portal sign-in app
+    its public-client redirects and data-plane access. Then its service principal, and a
+    client secret with an end date stored in the Key Vault.
+
+    `ApplicationRegistration` plus part resources (not `Application`), because the parts that
+    need the client id (the default `api://<clientId>`, the broker redirect) can only be
+    separate resources, and the provider's `Application` would clear them on any update.
+    """
 
     def __init__(self, name: str, app: EntraAppSpec, ctx: Context, vault: KeyVault | None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("apic-access:index:EntraApp", name, None, opts)
         ac = ctx.spec.api_center
-        spa = list(app.spa_redirect_uris)
-        if app.portal_redirect:
-            spa = [*arm.portal_hosts(ac.name, ac.location), *spa]
-        scopes = [
-            azuread.ApplicationApiOauth2PermissionScopeArgs(
-                id=str(uuid.uuid5(_SCOPE_NAMESPACE, f"{app.key}/{s.value}")),
-                value=s.value,
-                type="Admin" if s.admin_only else "User",
-                enabled=True,
-                admin_consent_display_name=s.value,
-                admin_consent_description=s.description or s.value,
-                user_consent_display_name=None if s.admin_only else s.value,
-                user_consent_description=None if s.admin_only else (s.description or s.value),
-            )
-            for s in app.scopes
-        ]
-        owners = [ctx.directory.object_id("users", o) for o in app.owners]
-        required_access = None
-        if app.portal_sign_in:
-            required_access = [
-                azuread.ApplicationRequiredResourceAccessArgs(
-                    resource_app_id=arm.DATA_PLANE_APP_ID,
-                    resource_accesses=[azuread.ApplicationRequiredResourceAccessResourceAccessArgs(id=arm.DATA_PLANE_SCOPE_ID, type="Scope")],
-                )
-            ]
-        self.application = azuread.Application(
+        self.application = azuread.ApplicationRegistration(
             app.key,
             display_name=app.display_name,
             sign_in_audience=app.sign_in_audience,
-            identifier_uris=[app.identifier_uri] if app.identifier_uri else None,
-            api=azuread.ApplicationApiArgs(oauth2_permission_scopes=scopes, requested_access_token_version=2) if scopes else None,
-            single_page_application=azuread.ApplicationSinglePageApplicationArgs(redirect_uris=spa) if spa else None,
-            required_resource_accesses=required_access,
-            owners=owners or None,
-            # the portal sign-in app's public-client redirects are managed below (they need the client id)
-            opts=child(self, protect=ctx.protect(), ignore_changes=["publicClient"] if app.portal_sign_in else None),
+            requested_access_token_version=2,
+            opts=child(self, protect=ctx.protect()),
         )
+        reg = self.application.id
         self.client_id = self.application.client_id
+        part = child(self, depends_on=[self.application])
+
+        spa = list(app.spa_redirect_uris)
+        if app.portal_redirect:
+            spa = [*arm.portal_hosts(ac.name, ac.location), *spa]
+        if spa:
+            azuread.ApplicationRedirectUris(f"{app.key}/spa", application_id=reg, type="SPA", redirect_uris=spa, opts=part)
         if app.portal_sign_in:
             azuread.ApplicationRedirectUris(
                 f"{app.key}/public-client",
-                application_id=self.application.id,
+                application_id=reg,
                 type="PublicClient",
                 redirect_uris=self.client_id.apply(lambda c: [*arm.PORTAL_PUBLIC_CLIENT_REDIRECTS, f"ms-appx-web://Microsoft.AAD.BrokerPlugin/{c}"]),
-                opts=child(self),
+                opts=part,
             )
+            azuread.ApplicationApiAccess(
+                f"{app.key}/data-plane",
+                application_id=reg,
+                api_client_id=arm.DATA_PLANE_APP_ID,
+                scope_ids=[arm.DATA_PLANE_SCOPE_ID],
+                opts=part,
+            )
+
         self.identifier_uri: pulumi.Output[str]
         if app.identifier_uri:
             self.identifier_uri = pulumi.Output.from_input(app.identifier_uri)
         else:
             self.identifier_uri = self.client_id.apply(lambda c: f"api://{c}")
-            if scopes:  # exposed scopes need an identifier URI: default api://<clientId>
-                azuread.ApplicationIdentifierUri(
-                    app.key,
-                    application_id=self.application.id,
-                    identifier_uri=self.identifier_uri,
-                    opts=child(self),
-                )
+        if app.scopes or app.identifier_uri:  # exposed scopes need an identifier URI: default api://<clientId>
+            azuread.ApplicationIdentifierUri(app.key, application_id=reg, identifier_uri=self.identifier_uri, opts=part)
+        for s in app.scopes:
+            azuread.ApplicationPermissionScope(
+                f"{app.key}/{s.value}",
+                application_id=reg,
+                scope_id=str(uuid.uuid5(_SCOPE_NAMESPACE, f"{app.key}/{s.value}")),
+                value=s.value,
+                type="Admin" if s.admin_only else "User",
+                admin_consent_display_name=s.value,
+                admin_consent_description=s.description or s.value,
+                user_consent_display_name=None if s.admin_only else s.value,
+                user_consent_description=None if s.admin_only else (s.description or s.value),
+                opts=part,
+            )
+        for owner in app.owners:
+            azuread.ApplicationOwner(
+                f"{app.key}/owner/{owner}",
+                application_id=reg,
+                owner_object_id=ctx.directory.object_id("users", owner),
+                opts=part,
+            )
         self.service_principal = azuread.ServicePrincipal(app.key, client_id=self.client_id, opts=child(self))
 
         self.secret = None
@@ -109,7 +117,7 @@ class EntraApp(pulumi.ComponentResource):
             end_date, window = secret_schedule(cs.expires_in_days, cs.rotate_after_days)
             password = azuread.ApplicationPassword(
                 app.key,
-                application_id=self.application.id,
+                application_id=reg,
                 display_name="apic-access",
                 end_date=end_date,
                 rotate_when_changed={"window": window} if window else None,

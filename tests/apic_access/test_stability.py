@@ -106,7 +106,7 @@ def test_prod_stacks_protect_the_service_vault_and_apps() -> None:
         "azure-native:resources:ResourceGroup",
         "azure-native:apicenter:Service",
         "azure-native:keyvault:Vault",
-        "azuread:index/application:Application",
+        "azuread:index/applicationRegistration:ApplicationRegistration",
     }
     assert not any(r.options.get("protect") for r in record(DEV, stack="dev").resources)
 

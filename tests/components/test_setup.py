@@ -37,9 +37,13 @@ def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
         "azure-native:apicenter:Service": 1,
         "azure-native:keyvault:Vault": 1,
         "azure-native:keyvault:Secret": 3,  # two fromConfig secrets + the Entra app's client secret
-        "azuread:index/application:Application": 2,
+        "azuread:index/applicationRegistration:ApplicationRegistration": 2,
+        "azuread:index/applicationRedirectUris:ApplicationRedirectUris": 3,  # SPA for both apps, public client for the portal's
+        "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri": 1,
+        "azuread:index/applicationPermissionScope:ApplicationPermissionScope": 2,
+        "azuread:index/applicationOwner:ApplicationOwner": 1,
+        "azuread:index/applicationApiAccess:ApplicationApiAccess": 1,
         "azuread:index/servicePrincipal:ServicePrincipal": 2,
-        "azuread:index/applicationRedirectUris:ApplicationRedirectUris": 1,
         "azuread:index/applicationPassword:ApplicationPassword": 1,
         "azure-native:resources:Resource": 4 + 5 + 1,  # auth configs, bindings, portal
         "azure-native:apicenter:Environment": 2,
@@ -153,25 +157,32 @@ def test_role_assignment_names_are_stable_guids(dev_plan: Recording, tmp_path: P
 
 
 def test_entra_app_redirects_scopes_and_secret(dev_plan: Recording) -> None:
-    apps = {r.name: r.inputs for r in dev_plan.by_type("azuread:index/application:Application")}
-    petstore = apps["petstore-oauth"]
-    assert petstore["singlePageApplication"]["redirectUris"] == [
+    apps = {r.name: r for r in dev_plan.by_type("azuread:index/applicationRegistration:ApplicationRegistration")}
+    assert apps["petstore-oauth"].inputs["displayName"] == "Petstore API (dev)"
+    assert apps["petstore-oauth"].inputs["requestedAccessTokenVersion"] == 2
+
+    def parts(type_: str) -> dict[str, dict]:
+        found = {r.name: r for r in dev_plan.by_type(type_)}
+        for r in found.values():  # each part waits for its app registration
+            assert any(a.urn in r.dependencies for a in apps.values()), r.name
+        return {n: r.inputs for n, r in found.items()}
+
+    redirects = parts("azuread:index/applicationRedirectUris:ApplicationRedirectUris")
+    assert redirects["petstore-oauth/spa"]["type"] == "SPA"
+    assert redirects["petstore-oauth/spa"]["redirectUris"] == [
         "https://contoso-apis-dev.portal.eastus.azure-api-center.ms",
         "https://contoso-apis-dev.portal.eastus.azure-apicenter.ms",
     ]
-    assert petstore["identifierUris"] == ["api://petstore-dev"]
-    scopes = {s["value"]: s for s in petstore["api"]["oauth2PermissionScopes"]}
+    assert redirects["portal-signin/public-client"]["type"] == "PublicClient"
+    assert redirects["portal-signin/public-client"]["redirectUris"] == "[unknown until apply]"  # the broker URI holds the client id
+    assert parts("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri")["petstore-oauth"]["identifierUri"] == "api://petstore-dev"
+    scopes = {i["value"]: i for i in parts("azuread:index/applicationPermissionScope:ApplicationPermissionScope").values()}
     assert scopes["Pets.Read"]["type"] == "User" and scopes["Pets.Write"]["type"] == "Admin"
-    assert all(GUID.match(s["id"]) for s in scopes.values())
-    assert petstore["owners"] == [fake_object_id("user", "alice@contoso.com")]
-    portal = apps["portal-signin"]
-    assert "publicClient" not in portal
-    (redirects,) = dev_plan.by_type("azuread:index/applicationRedirectUris:ApplicationRedirectUris")
-    assert redirects.inputs["type"] == "PublicClient"
-    assert redirects.inputs["redirectUris"] == "[unknown until apply]"  # includes the broker URI with the client id
-    assert portal["requiredResourceAccesses"] == [
-        {"resourceAppId": arm.DATA_PLANE_APP_ID, "resourceAccesses": [{"id": arm.DATA_PLANE_SCOPE_ID, "type": "Scope"}]}
-    ]
+    assert all(GUID.match(s["scopeId"]) for s in scopes.values())
+    (owner,) = parts("azuread:index/applicationOwner:ApplicationOwner").values()
+    assert owner["ownerObjectId"] == fake_object_id("user", "alice@contoso.com")
+    (access,) = parts("azuread:index/applicationApiAccess:ApplicationApiAccess").values()
+    assert access["apiClientId"] == arm.DATA_PLANE_APP_ID and access["scopeIds"] == [arm.DATA_PLANE_SCOPE_ID]
     (password,) = dev_plan.by_type("azuread:index/applicationPassword:ApplicationPassword")
     end, window = secret_schedule(180, 90)
     assert password.inputs["endDate"] == end

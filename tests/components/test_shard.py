@@ -36,7 +36,7 @@ def test_shards_are_disjoint_and_add_up_to_the_whole() -> None:
     assert not (petstore & partner) and not (platform & petstore) and not (platform & partner)
     assert petstore | partner == whole - platform
     assert platform | petstore | partner == whole
-    assert {t for t, _, _ in platform} >= {"azure-native:apicenter:Service", "azure-native:keyvault:Vault", "azuread:index/application:Application"}
+    assert {t for t, _, _ in platform} >= {"azure-native:apicenter:Service", "azure-native:keyvault:Vault", "azuread:index/applicationRegistration:ApplicationRegistration"}
     assert all(name.startswith("petstore") for _, name, _ in petstore)
 
 
