@@ -162,6 +162,8 @@ class _Mocks(pulumi.runtime.Mocks):
             names = list(a.get("displayNames") or [])
             return {"displayNames": names, "objectIds": [fake_object_id("group", n) for n in names]}
         if token == "azuread:index/getServicePrincipals:getServicePrincipals":
+            if a.get("clientIds"):  # offline, a GUID stays the object id it may be
+                return {"clientIds": [], "objectIds": [], "displayNames": []}
             names = list(a.get("displayNames") or [])
             return {"displayNames": names, "objectIds": [fake_object_id("servicePrincipal", n) for n in names]}
         if token == "azure-native:managedidentity:getUserAssignedIdentity":

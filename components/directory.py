@@ -35,6 +35,10 @@ class Directory:
 
     def object_id(self, kind: str, ref: str) -> str:
         if GUID.match(ref):
+            if kind == "servicePrincipals":  # a GUID here may be the app's client id
+                if (kind, ref) not in self._cache:
+                    self.prefetch([(kind, ref)])
+                return self._cache.get((kind, ref), ref.lower())
             return ref.lower()
         key = (kind, ref)
         if key not in self._cache:
@@ -44,11 +48,23 @@ class Directory:
     def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Look up every (kind, name) not known yet, in batches of one invoke per kind."""
         todo: dict[str, list[str]] = {}
+        client_ids: list[str] = []
         for kind, ref in wanted:
-            if not GUID.match(ref) and (kind, ref) not in self._cache:
-                todo.setdefault(kind, [])
-                if ref not in todo[kind]:
-                    todo[kind].append(ref)
+            if (kind, ref) in self._cache:
+                continue
+            if GUID.match(ref):
+                if kind == "servicePrincipals" and ref not in client_ids:
+                    client_ids.append(ref)
+                continue
+            todo.setdefault(kind, [])
+            if ref not in todo[kind]:
+                todo[kind].append(ref)
+        if client_ids:
+            # a service principal's GUID is its client id if Entra knows it as one, else its object id
+            known = azuread.get_service_principals(client_ids=sorted(client_ids), ignore_missing=True)
+            by_client = {str(c).lower(): o for c, o in zip(known.client_ids or [], known.object_ids or [], strict=False)}
+            for ref in client_ids:
+                self._cache[("servicePrincipals", ref)] = by_client.get(ref.lower(), ref.lower())
         for kind, names in sorted(todo.items()):
             names.sort()
             for i in range(0, len(names), BATCH):

@@ -57,3 +57,23 @@ def test_an_empty_answer_is_an_error_not_a_name(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(pulumi.RunError) as err:
         Directory().object_id("users", "ghost@contoso.com")
     assert str(err.value) == "Entra has no user 'ghost@contoso.com': fix the name in the spec, or use its object id"
+
+
+def test_a_service_principal_guid_may_be_a_client_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    client_id, object_id, other = "11111111-2222-3333-4444-555555555555", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "99999999-8888-7777-6666-555555555555"
+    asked: list[list[str]] = []
+
+    def get_service_principals(client_ids: list[str], ignore_missing: bool) -> SimpleNamespace:
+        asked.append(client_ids)
+        known = {client_id: object_id}
+        hits = [c for c in client_ids if c in known]
+        return SimpleNamespace(client_ids=hits, object_ids=[known[c] for c in hits])
+
+    monkeypatch.setattr(directory.azuread, "get_service_principals", get_service_principals)
+    d = Directory()
+    d.prefetch([("servicePrincipals", client_id), ("servicePrincipals", other)])
+    assert asked == [sorted([client_id, other])]
+    assert d.object_id("servicePrincipals", client_id) == object_id  # found as a client id
+    assert d.object_id("servicePrincipals", other) == other  # not a client id: an object id
+    assert d.object_id("users", client_id) == client_id  # only service principals have client ids
+    assert len(asked) == 1
