@@ -40,6 +40,9 @@ def dumps(rec: Recording) -> str:
     return json.dumps(to_json(rec), indent=2, sort_keys=True) + "\n"
 
 
+PREVIEW_RESOURCE_TYPE = "pulumi-python:dynamic/apicenter:PreviewResource"
+
+
 def short_type(type_: str) -> str:
     """azure-native:apicenter:ApiVersion -> apicenter:ApiVersion; generic resources by ARM type."""
     parts = type_.split(":")
@@ -60,6 +63,9 @@ def describe(r: Registration) -> str:
         return f"{_ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {i.get('principalId')} at {tail}"
     if r.type == "azure-native:resources:Resource":
         return f"{i.get('resourceType')} {i.get('resourceName')} @ {i.get('apiVersion')}"
+    if r.type == PREVIEW_RESOURCE_TYPE:
+        kind, name = (str(i.get("resourceId", "")).split("/")[-2:] + ["", ""])[:2]
+        return f"{kind} {name} @ {i.get('apiVersion')}"
     for key in ("title", "displayName", "secretName", "vaultName", "serviceName", "resourceGroupName"):
         if key in i:
             return f"{key}={i[key]}"

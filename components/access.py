@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_azure_native as azure_native
 
 from config.model import Access as AccessSpec
 
 from . import arm
 from .context import Context, child
+from .preview_resource import PreviewResource
 from .roles import grant_all
 
 APIS_PER_LOOKUP = 10  # measured: bounded memory, and 10x fewer invokes than one per name
@@ -76,17 +76,16 @@ class Access(pulumi.ComponentResource):
     ) -> None:
         ac = ctx.spec.api_center
         logical = f"{api}/{version}/{entry.binding}"
-        binding = azure_native.resources.Resource(
+        scope = arm.binding_id(ctx.subscription_id, ac.resource_group, ac.name, api, version, entry.binding)
+        binding = PreviewResource(
             logical,
-            resource_group_name=ac.resource_group,
-            resource_provider_namespace=arm.NAMESPACE,
-            parent_resource_path=arm.version_path(ac.name, api, version),
-            resource_type="securityRequirements",
-            resource_name_=entry.binding,
+            resource_id=scope,
             api_version=ac.preview_api_versions.get("securityRequirements", arm.PREVIEW_API_VERSIONS["securityRequirements"]),
             properties=arm.security_requirement_properties(entry.auth_config),
+            spec_paths=arm.binding_spec_paths(api, version, entry.binding),
+            adopt=entry.adopt,
+            what=f"binding '{entry.binding}' of {api}/{version}",
             opts=child(self, depends_on=[version_res or service, auth_config]),
         )
-        scope = arm.binding_id(ctx.subscription_id, ac.resource_group, ac.name, api, version, entry.binding)
         self.bindings[(api, version, entry.binding)] = scope
         grant_all(logical, ctx=ctx, principals=entry.principals, scope=scope, role=arm.CREDENTIAL_ACCESS_READER, parent=self, depends_on=[binding])

@@ -170,6 +170,58 @@ def auth_config_properties(
     return deep_merge(props, extra or {})
 
 
+# authConfig fields ARM takes but never returns (Key Vault secret references): a read-back
+# cannot check them, and `verify` proves them end to end through the data plane's :getCredentials.
+AUTH_CONFIG_WRITE_ONLY = ("apiKey.value", "oauth2.clientSecret", "http.value")
+
+
+def auth_config_spec_paths(name: str, *, entra_app: bool, extra: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Wire property path -> spec path of an auth config, for messages about what Azure did not keep."""
+    base = f"authConfigs.{name}"
+    paths = {
+        "": base,
+        "title": f"{base}.title",
+        "description": f"{base}.description",
+        "securityScheme": base,
+        "apiKey": f"{base}.apiKey",
+        "apiKey.value": f"{base}.apiKey.secret",
+        "http": f"{base}.http",
+        "http.value": f"{base}.http.secret",
+        "oauth2": f"{base}.oauth2.entraApp" if entra_app else f"{base}.oauth2",
+        "oauth2.supportedFlows": f"{base}.oauth2.flows",
+        "oauth2.supportedScopes": f"{base}.oauth2.scopes",
+    }
+    for path in _leaf_paths(extra or {}):
+        paths[path] = f"{base}.extraProperties.{path}"
+    return paths
+
+
+def _leaf_paths(value: Mapping[str, Any], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    for key, item in value.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        out.extend(_leaf_paths(item, path) if isinstance(item, Mapping) and item else [path])
+    return out
+
+
+def binding_spec_paths(api: str, version: str, binding: str) -> dict[str, str]:
+    entry = f"apis.{api}.versions.{version}.access[{binding}]"
+    return {"": entry, "authConfigResourceId": f"{entry}.authConfig"}
+
+
+PORTAL_SPEC_PATHS = {
+    "": "portal",
+    "title": "portal.title",
+    "enabled": "portal.enabled",
+    "allowAnonymousAccess": "portal.anonymousAccess",
+    "authentication": "portal.signIn",
+}
+
+
+def portal_id(subscription_id: str, resource_group: str, service: str) -> str:
+    return f"{service_id(subscription_id, resource_group, service)}/portals/default"
+
+
 def security_requirement_properties(auth_config: str) -> dict[str, str]:
     """A binding's properties: the auth config, relative to the workspace as ARM stores it."""
     return {"authConfigResourceId": f"/authConfigs/{auth_config}"}

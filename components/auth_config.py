@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_azure_native as azure_native
 
 from config.model import ApiKeyScheme, HttpScheme, OAuth2Scheme
 from config.model import AuthConfig as AuthConfigSpec
@@ -13,10 +12,11 @@ from config.model import AuthConfig as AuthConfigSpec
 from . import arm
 from .context import Context, child
 from .entra_app import EntraApp
+from .preview_resource import PreviewResource
 
 
 class AuthConfig(pulumi.ComponentResource):
-    """The authConfigs resource, written through the generic ARM resource with the wire
+    """The authConfigs resource, written through our own preview-type provider with the wire
     shape of the ARM-contract module. It depends on the secrets it references and on the
     Secrets User assignments, so API Center can read them the moment it exists."""
 
@@ -49,15 +49,15 @@ class AuthConfig(pulumi.ComponentResource):
             kwargs["oauth2"] = self._oauth2(s, ctx, apps, uri)
         props = arm.auth_config_properties(title=cfg.title, description=cfg.description, extra=cfg.extra_properties, **kwargs)
         self.id = arm.auth_config_id(ctx.subscription_id, ac.resource_group, ac.name, cfg.name)
-        self.resource = azure_native.resources.Resource(
+        self.resource = PreviewResource(
             cfg.name,
-            resource_group_name=ac.resource_group,
-            resource_provider_namespace=arm.NAMESPACE,
-            parent_resource_path=arm.workspace_path(ac.name),
-            resource_type="authConfigs",
-            resource_name_=cfg.name,
+            resource_id=self.id,
             api_version=ac.preview_api_versions.get("authConfigs", arm.PREVIEW_API_VERSIONS["authConfigs"]),
             properties=props,
+            write_only=list(arm.AUTH_CONFIG_WRITE_ONLY),
+            spec_paths=arm.auth_config_spec_paths(cfg.name, entra_app=isinstance(s, OAuth2Scheme) and bool(s.entra_app), extra=cfg.extra_properties),
+            adopt=cfg.adopt,
+            what=f"auth config '{cfg.name}'",
             opts=child(self, depends_on=[service, *depends_on]),
         )
         self.register_outputs({"id": self.id})

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pulumi
-import pulumi_azure_native as azure_native
 
 from . import arm
 from .context import Context, child
+from .preview_resource import PreviewResource
 from .roles import grant_all
 
 
@@ -30,17 +30,16 @@ class Portal(pulumi.ComponentResource):
         assert portal is not None
         ac = ctx.spec.api_center
         self.url = arm.portal_hosts(ac.name, ac.location)[0]
-        self.resource = azure_native.resources.Resource(
+        self.resource = PreviewResource(
             "default",
-            resource_group_name=ac.resource_group,
-            resource_provider_namespace=arm.NAMESPACE,
-            parent_resource_path=f"services/{ac.name}",
-            resource_type="portals",
-            resource_name_="default",
+            resource_id=arm.portal_id(ctx.subscription_id, ac.resource_group, ac.name),
             api_version=ac.preview_api_versions.get("portals", arm.PREVIEW_API_VERSIONS["portals"]),
             properties=arm.portal_properties(
                 title=portal.title or ac.name, enabled=portal.enabled, anonymous=portal.anonymous_access, client_id=client_id, tenant_id=ctx.tenant_id
             ),
+            spec_paths=arm.PORTAL_SPEC_PATHS,
+            adopt=portal.adopt,
+            what="the API Center portal",
             opts=child(self, depends_on=[service, sign_in_app]),
         )
         r = portal.readers

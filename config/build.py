@@ -119,7 +119,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         else:
             h = c["http"]
             scheme = m.HttpScheme(h["scheme"], h.get("secret"))
-        auth_configs[name] = m.AuthConfig(name, c["title"], scheme, c.get("description"), _plain(c.get("extraProperties", {})))
+        auth_configs[name] = m.AuthConfig(name, c["title"], scheme, c.get("description"), _plain(c.get("extraProperties", {})), adopt=c.get("adopt", False))
 
     environments = {
         name: m.Environment(
@@ -158,7 +158,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
                 )
             access = tuple(
                 sorted(
-                    (m.Access(e.get("name", e["authConfig"]), e["authConfig"], _principals(e)) for e in v.get("access", ())),
+                    (m.Access(e.get("name", e["authConfig"]), e["authConfig"], _principals(e), adopt=e.get("adopt", False)) for e in v.get("access", ())),
                     key=lambda x: x.binding,
                 )
             )
@@ -205,6 +205,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             sign_in_client_id=si.get("clientId"),
             anonymous_access=portal_raw.get("anonymousAccess", False),
             readers=_principals(portal_raw.get("readers", {})),
+            adopt=portal_raw.get("adopt", False),
         )
 
     return m.Spec(

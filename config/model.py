@@ -144,6 +144,7 @@ class AuthConfig:
     scheme: ApiKeyScheme | OAuth2Scheme | HttpScheme
     description: str | None = None
     extra_properties: FrozenMap[str, Any] = field(default_factory=frozen)
+    adopt: bool = False  # take over one made by hand, instead of refusing to
 
     @property
     def secret_names(self) -> tuple[str, ...]:
@@ -189,6 +190,7 @@ class Access:
     binding: str
     auth_config: str
     principals: Principals
+    adopt: bool = False  # take over a binding made by hand, instead of refusing to
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ class Portal:
     sign_in_client_id: str | None = None
     anonymous_access: bool = False
     readers: Principals = field(default_factory=Principals)
+    adopt: bool = False  # take over a portal made by hand, instead of refusing to
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,12 @@ def roles(rec: Recording, role: str) -> list[dict]:
     return [r.inputs for r in rec.by_type("azure-native:authorization:RoleAssignment") if r.inputs["roleDefinitionId"].endswith(role)]
 
 
+PREVIEW = "pulumi-python:dynamic/apicenter:PreviewResource"
+
+
 def generic(rec: Recording, arm_type: str) -> dict[str, dict]:
-    return {r.name: r for r in rec.by_type("azure-native:resources:Resource") if r.inputs["resourceType"] == arm_type}
+    """The preview-type resources (our own provider) of one ARM type, by logical name."""
+    return {r.name: r for r in rec.by_type(PREVIEW) if r.inputs["resourceId"].split("/")[-2] == arm_type}
 
 
 def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
@@ -45,7 +49,7 @@ def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
         "azuread:index/applicationApiAccess:ApplicationApiAccess": 1,
         "azuread:index/servicePrincipal:ServicePrincipal": 2,
         "azuread:index/applicationPassword:ApplicationPassword": 1,
-        "azure-native:resources:Resource": 4 + 5 + 1,  # auth configs, bindings, portal
+        PREVIEW: 4 + 5 + 1,  # auth configs, bindings, portal: our own provider, never the generic resources:Resource
         "azure-native:apicenter:Environment": 2,
         "azure-native:apicenter:Api": 2,
         "azure-native:apicenter:ApiVersion": 3,
@@ -198,9 +202,11 @@ def test_auth_config_wire_shapes(dev_plan: Recording) -> None:
     configs = generic(dev_plan, "authConfigs")
     assert set(configs) == {"petstore-key", "petstore-oauth", "partner-oauth", "legacy-basic"}
     key = configs["petstore-key"].inputs
-    assert key["parentResourcePath"] == "services/contoso-apis-dev/workspaces/default"
-    assert key["resourceProviderNamespace"] == "Microsoft.ApiCenter"
+    assert key["resourceId"] == f"{SERVICE}/workspaces/default/authConfigs/petstore-key"
     assert key["apiVersion"] == "2024-03-15-preview"
+    assert key["writeOnly"] == ["apiKey.value", "http.value", "oauth2.clientSecret"]
+    assert key["specPaths"]["apiKey.value"] == "authConfigs.petstore-key.apiKey.secret"
+    assert key["adopt"] is False
     assert key["properties"] == {
         "title": "Petstore API key",
         "description": "Key for the public tier",
@@ -236,7 +242,7 @@ def test_dependencies_that_matter(dev_plan: Recording) -> None:
     bindings = generic(dev_plan, "securityRequirements")
     b = bindings["petstore/v1-0/petstore-key"]
     assert b.inputs["properties"] == {"authConfigResourceId": "/authConfigs/petstore-key"}
-    assert b.inputs["parentResourcePath"] == "services/contoso-apis-dev/workspaces/default/apis/petstore/versions/v1-0"
+    assert b.inputs["resourceId"] == f"{SERVICE}/workspaces/default/apis/petstore/versions/v1-0/securityRequirements/petstore-key"
     assert by_name[("azure-native:apicenter:ApiVersion", "petstore/v1-0")].urn in b.dependencies
     assert configs["petstore-key"].urn in b.dependencies
     for r in dev_plan.by_type("azure-native:authorization:RoleAssignment"):
@@ -246,7 +252,7 @@ def test_dependencies_that_matter(dev_plan: Recording) -> None:
 
 def test_portal(dev_plan: Recording) -> None:
     portal = generic(dev_plan, "portals")["default"].inputs
-    assert portal["parentResourcePath"] == "services/contoso-apis-dev"
+    assert portal["resourceId"] == f"{SERVICE}/portals/default"
     assert portal["apiVersion"] == "2024-06-01-preview"
     assert portal["properties"] == {
         "title": "Contoso APIs (dev)",
@@ -325,7 +331,7 @@ def test_existing_items_are_referenced_not_created(tmp_path: Path) -> None:
     assert grant["scope"] == f"/subscriptions/{SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-shared"
     assert grant["principalId"] == fake_object_id("identity", "shared-id")
     (binding,) = generic(rec, "securityRequirements").values()
-    assert binding.inputs["parentResourcePath"] == "services/apis-dev/workspaces/default/apis/legacy/versions/v1-0"
+    assert binding.inputs["resourceId"].endswith("/services/apis-dev/workspaces/default/apis/legacy/versions/v1-0/securityRequirements/old-key")
     (reader,) = roles(rec, arm.CREDENTIAL_ACCESS_READER)
     assert reader["principalType"] == "User"
 
