@@ -421,7 +421,8 @@ class Arm(HttpClient):
         url = self.url(f"{resource_id}/{action}", **{"api-version": api_version})
         return self.wait(self.send("POST", url, dict(body) if body is not None else None, what=what), what=what).json()
 
-    def list(self, path: str, api_version: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
+    def items(self, path: str, api_version: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
+        """Every item of an ARM collection, across pages."""
         return self.pages(self.url(path, **{"api-version": api_version}, **query), what=what)
 
 
@@ -437,7 +438,8 @@ class Graph(HttpClient):
         body = response.json()
         return body if isinstance(body, dict) else {}
 
-    def list(self, path: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
+    def items(self, path: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
+        """Every item of a Graph collection, across pages."""
         return self.pages(self.url(f"/v1.0{path}", **query), what=what)
 
     def objects_by_ids(self, ids: list[str], *, what: str) -> list[dict[str, Any]]:

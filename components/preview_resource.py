@@ -199,7 +199,7 @@ class PreviewResourceProvider(pulumi.dynamic.ResourceProvider):
         found = self._client().get(rid, api_version, what=f"reading {self._what(props)}")
         if found is None:
             return pulumi.dynamic.ReadResult(id_="", outs={})
-        returned = found.get("properties") if isinstance(found.get("properties"), Mapping) else {}
+        returned = _properties(found)
         properties = _refreshed(props.get("properties") or {}, returned, props.get("writeOnly") or [])
         outs = {**props, "properties": properties}
         return pulumi.dynamic.ReadResult(id_=id_, outs=outs)
@@ -223,7 +223,7 @@ class PreviewResourceProvider(pulumi.dynamic.ResourceProvider):
         found = client.get(props["resourceId"], props["apiVersion"], what=f"reading back {what}")
         if found is None:
             raise PreviewResourceError(f"{what}: Azure accepted the write but the resource cannot be read back at api-version {props['apiVersion']}")
-        returned = found.get("properties") if isinstance(found.get("properties"), Mapping) else {}
+        returned = _properties(found)
         problems = not_kept(props["properties"], returned, props.get("writeOnly"))
         if not problems:
             return
@@ -267,6 +267,11 @@ def _refreshed(written: Mapping[str, Any], returned: Mapping[str, Any], write_on
 
 
 _GONE = object()
+
+
+def _properties(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    found = resource.get("properties")
+    return found if isinstance(found, Mapping) else {}
 
 
 class PreviewResource(pulumi.dynamic.Resource, module="apicenter", name="PreviewResource"):
