@@ -79,6 +79,7 @@ class Recording:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    invoke_providers: list[str] = field(default_factory=list)  # the provider reference of each invoke ("" for the default)
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -142,6 +143,7 @@ class _Mocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override] # a dict is a valid answer
         token, a = args.token, dict(args.args)
         self.recording.invokes.append((token, a))
+        self.recording.invoke_providers.append(args.provider or "")
         if token == "azure-native:authorization:getClientConfig":
             return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": PLACEHOLDER_SUBSCRIPTION, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
         if token == "azuread:index/getClientConfig:getClientConfig":

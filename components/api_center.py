@@ -10,6 +10,7 @@ import pulumi_azure_native as azure_native
 
 from . import arm
 from .context import Context, child
+from .providers import in_subscription
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class ApiCenter(pulumi.ComponentResource):
 
         identities: list[Identity] = []
         ua_ids: list[str] = []
+        providers: dict[str, azure_native.Provider] = {}
         for ua in ac.user_assigned:
             if ua.name:
                 ident = azure_native.managedidentity.UserAssignedIdentity(
@@ -58,7 +60,14 @@ class ApiCenter(pulumi.ComponentResource):
             else:
                 rid = ua.id or ""
                 parts = rid.split("/")
-                found = azure_native.managedidentity.get_user_assigned_identity(resource_group_name=parts[4], resource_name=parts[8])
+                # read where it lives: an explicit provider for its subscription, never a lookup by
+                # name in the default provider's subscription (which may hold another of that name)
+                sub_of_identity = parts[2].lower()
+                if sub_of_identity not in providers:
+                    providers[sub_of_identity] = in_subscription(sub_of_identity, self)
+                found = azure_native.managedidentity.get_user_assigned_identity(
+                    resource_group_name=parts[4], resource_name=parts[8], opts=pulumi.InvokeOptions(provider=providers[sub_of_identity], parent=self)
+                )
                 identities.append(Identity(rid.lower(), parts[8], found.principal_id, None))
             ua_ids.append(rid)
 

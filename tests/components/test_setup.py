@@ -378,3 +378,14 @@ def test_client_secret_schedule_is_stable_and_outlives_its_window() -> None:
     start_of_window = dt.date(2020, 1, 1) + dt.timedelta(days=int(first[1]) * 90)
     assert first[0] == f"{start_of_window + dt.timedelta(days=180)}T00:00:00Z"
     assert secret_schedule(30, None, dt.date(2026, 11, 27)) == ("2026-12-27T00:00:00Z", None)
+
+
+def test_existing_identity_is_read_in_its_own_subscription(tmp_path: Path) -> None:
+    rec = record(write_spec(tmp_path, EXISTING), stack="dev", config={"azure-native:clientId": "11111111-2222-3333-4444-555555555555", "azure-native:useOidc": "true"})
+    (provider,) = rec.by_type("pulumi:providers:azure-native")
+    assert provider.inputs["subscriptionId"] == "s1"  # the identity's subscription, from its resource id
+    assert provider.inputs["useOidc"] == "true"  # signs in as the default provider would
+    assert provider.inputs["clientId"] == "[secret]"
+    ((lookup, via),) = [(a, p) for (token, a), p in zip(rec.invokes, rec.invoke_providers) if token == "azure-native:managedidentity:getUserAssignedIdentity"]
+    assert (lookup["resourceGroupName"], lookup["resourceName"]) == ("rg-id", "shared-id")
+    assert via.startswith(provider.urn + "::")  # through that provider, not the default one
