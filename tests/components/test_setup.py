@@ -386,6 +386,6 @@ def test_existing_identity_is_read_in_its_own_subscription(tmp_path: Path) -> No
     assert provider.inputs["subscriptionId"] == "s1"  # the identity's subscription, from its resource id
     assert provider.inputs["useOidc"] == "true"  # signs in as the default provider would
     assert provider.inputs["clientId"] == "[secret]"
-    ((lookup, via),) = [(a, p) for (token, a), p in zip(rec.invokes, rec.invoke_providers) if token == "azure-native:managedidentity:getUserAssignedIdentity"]
+    ((lookup, via),) = [(a, p) for (token, a), p in zip(rec.invokes, rec.invoke_providers, strict=True) if token == "azure-native:managedidentity:getUserAssignedIdentity"]
     assert (lookup["resourceGroupName"], lookup["resourceName"]) == ("rg-id", "shared-id")
     assert via.startswith(provider.urn + "::")  # through that provider, not the default one
