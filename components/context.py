@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
+from config.locate import principal_problems
 from config.model import Spec
 
 from .directory import Directory
@@ -26,7 +27,11 @@ class Context:
     @classmethod
     def from_spec(cls, spec: Spec) -> Context:
         client = azure_native.authorization.get_client_config()
-        return cls(spec=spec, tenant_id=client.tenant_id, subscription_id=client.subscription_id)
+
+        def locate(kind: str, name: str, message: str) -> list[str]:
+            return [str(p) for p in principal_problems(spec.file, stack=spec.stack, project=spec.project, kind=kind, name=name, message=message)]
+
+        return cls(spec=spec, tenant_id=client.tenant_id, subscription_id=client.subscription_id, directory=Directory(locate=locate))
 
     @property
     def tags(self) -> dict[str, str]:

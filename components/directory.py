@@ -13,7 +13,7 @@ does not answer is looked up on its own, so Entra's own error names what is miss
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ BATCH = 100  # names per lookup: keeps each Microsoft Graph filter a reasonable 
 class Directory:
     """Resolves users (UPN), groups (display name) and service principals (display name)."""
 
+    # (kind, name, Entra's complaint) -> "file:line:col: path: message" lines, from the spec
+    locate: Callable[[str, str, str], list[str]] | None = None
     _cache: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def object_id(self, kind: str, ref: str) -> str:
@@ -69,7 +71,10 @@ class Directory:
             names.sort()
             for i in range(0, len(names), BATCH):
                 batch = names[i : i + BATCH]
-                found = self._lookup_many(kind, batch)
+                try:
+                    found = self._lookup_many(kind, batch)
+                except Exception:  # noqa: BLE001 - Entra refused the batch as a whole: find the names at fault
+                    found = self._lookup_each(kind, batch)
                 for name in batch:
                     if name.lower() in found:
                         self._cache[(kind, name)] = found[name.lower()]
@@ -96,6 +101,25 @@ class Directory:
             found[key] = object_id
         return {k: v for k, v in found.items() if k not in ambiguous}
 
+    def _lookup_each(self, kind: str, names: list[str]) -> dict[str, str]:
+        """One lookup per name, after a batch failed: every name Entra refuses is reported at its
+        place in the spec, with Entra's reason and the fix."""
+        found: dict[str, str] = {}
+        refused: list[tuple[str, str]] = []
+        for name in names:
+            try:
+                found[name.lower()] = self._lookup(kind, name)
+            except Exception as exc:  # noqa: BLE001 - Entra's reason is the user's to read
+                refused.append((name, _reason(exc)))
+        if refused:
+            what = {"users": "user", "groups": "group"}.get(kind, "service principal")
+            lines: list[str] = []
+            for name, reason in refused:
+                message = f"Entra cannot resolve {what} '{name}' to one object ({reason}): use its object id instead of the name"
+                lines.extend(self.locate(kind, name, message) if self.locate else [f"{kind}: {message}"])
+            raise pulumi.RunError("the spec names principals Entra cannot resolve; nothing was changed:\n" + "\n".join(lines))
+        return found
+
     @staticmethod
     def _lookup(kind: str, ref: str) -> str:
         if kind == "users":
@@ -112,3 +136,9 @@ class Directory:
     def resolve(self, kind: str, refs: tuple[str, ...]) -> list[tuple[str, str]]:
         """[(spec name, object id)] in a stable order."""
         return sorted(((ref, self.object_id(kind, ref)) for ref in refs), key=lambda x: x[1])
+
+
+def _reason(exc: Exception) -> str:
+    """The provider's own words, without the SDK's `invoke of TOKEN failed:` wrapping."""
+    text = " ".join(str(exc).split())
+    return text.split(" failed: ", 1)[-1] if text.startswith("invoke of ") else text

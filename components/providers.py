@@ -7,6 +7,8 @@ same identity signs in, only the subscription differs.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_azure_native as azure_native
 
@@ -40,7 +42,7 @@ _FLAGS = {
 def in_subscription(subscription_id: str, parent: pulumi.Resource) -> azure_native.Provider:
     """A provider for `subscription_id` that signs in as the default provider does."""
     config = pulumi.Config("azure-native")
-    args: dict[str, object] = {"subscription_id": subscription_id}
+    args: dict[str, Any] = {"subscription_id": subscription_id}
     for key, arg in _PLAIN.items():
         if config.get(key):
             args[arg] = config.get(key)
@@ -52,4 +54,4 @@ def in_subscription(subscription_id: str, parent: pulumi.Resource) -> azure_nati
         flag = config.get_bool(key)
         if flag is not None:
             args[arg] = flag
-    return azure_native.Provider(f"subscription-{subscription_id.lower()}", opts=pulumi.ResourceOptions(parent=parent), **args)  # type: ignore[arg-type]
+    return azure_native.Provider(f"subscription-{subscription_id.lower()}", opts=pulumi.ResourceOptions(parent=parent), **args)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import pulumi
 import pytest
 
 from components import directory
 from components.directory import Directory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -77,3 +82,30 @@ def test_a_service_principal_guid_may_be_a_client_id(monkeypatch: pytest.MonkeyP
     assert d.object_id("servicePrincipals", other) == other  # not a client id: an object id
     assert d.object_id("users", client_id) == client_id  # only service principals have client ids
     assert len(asked) == 1
+
+
+def test_a_batch_entra_refuses_names_the_principal_at_its_spec_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two groups share the display name 'API Testers': the provider fails the whole getGroups
+    batch, and the single lookup too. The run stops naming that group where the spec lists it."""
+    from apic_access import recorder
+
+    answer = recorder._Mocks.call
+    duplicate = "more than one group found with display name: 'API Testers'"
+
+    def call(self: Any, args: Any) -> Any:
+        names = list(args.args.get("displayNames") or []) + [args.args.get("displayName") or ""]
+        if args.token.startswith("azuread:index/getGroup") and "API Testers" in names:
+            return {}, [("displayName", duplicate)]
+        return answer(self, args)
+
+    monkeypatch.setattr(recorder._Mocks, "call", call)
+    spec = ROOT / "config" / "dev.yaml"
+    with pytest.raises(pulumi.RunError) as err:
+        recorder.record(spec, stack="dev")
+    lines = str(err.value).splitlines()
+    assert lines[0] == "the spec names principals Entra cannot resolve; nothing was changed:"
+    reason = f"Entra cannot resolve group 'API Testers' to one object ({duplicate} (displayName)): use its object id instead of the name"
+    assert lines[1:] == [
+        f"config/dev.yaml:112:22: apis.petstore.versions.v1-0.access[0].groups[0]: {reason}",
+        f"config/dev.yaml:114:22: apis.petstore.versions.v1-0.access[1].groups[0]: {reason}",
+    ]

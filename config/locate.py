@@ -1,0 +1,51 @@
+"""Where a value stands in a spec, found after the fact: for problems only the deployment can see
+(an Entra name that resolves to two objects, say), reported at the spec's file:line:col like any
+other problem. Runs on the error path only, so it may parse the spec again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import Mark, Problem
+from .loader import PosList, PosMap
+from .resolve import interpolate, load_with_extends, variables_for
+
+# the spec lists that name principals of each kind (entraApps.*.owners are users)
+_LISTS = {"users": ("users", "owners"), "groups": ("groups",), "servicePrincipals": ("servicePrincipals",)}
+
+
+def _walk(node: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
+    """(path, container, key) for every value under `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{path}.{key}" if path else str(key)
+            yield child, node, key
+            yield from _walk(value, child)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            child = f"{path}[{index}]"
+            yield child, node, index
+            yield from _walk(value, child)
+
+
+def principal_marks(file: str | Path, *, stack: str, project: str, kind: str, name: str) -> list[tuple[Mark, str]]:
+    """Every place the spec (its `extends` chain included) names principal `name` of `kind`."""
+    raw, _ = load_with_extends(Path(file))
+    if not isinstance(raw, PosMap):
+        return []
+    interpolate(raw, variables_for(raw, stack, project))
+    found = []
+    for path, container, key in _walk(raw, ""):
+        value = container[key]
+        if isinstance(container, PosList) and isinstance(value, str) and value.lower() == name.lower():
+            list_name = path.rsplit(".", 1)[-1].split("[", 1)[0]
+            if list_name in _LISTS.get(kind, ()):
+                found.append((container.value_mark(key), path))
+    return sorted(found)
+
+
+def principal_problems(file: str | Path, *, stack: str, project: str, kind: str, name: str, message: str) -> list[Problem]:
+    marks = principal_marks(file, stack=stack, project=project, kind=kind, name=name)
+    return [Problem(mark, path, message) for mark, path in marks] or [Problem(Mark(str(file), 1, 1), "", message)]
