@@ -18,7 +18,7 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands
+from . import commands, migrate
 from .stacks import spec_path
 
 
@@ -55,6 +55,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_migrate_state(args: argparse.Namespace) -> int:
+    try:
+        dropped = migrate.run(Path(args.state), Path(args.output))
+    except migrate.MigrationError as exc:
+        print(f"apic-access migrate-state: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: {len(dropped)} generic preview resource(s) dropped from the state, Azure untouched:", file=sys.stderr)
+    for urn in dropped:
+        print(f"  - {urn}", file=sys.stderr)
+    print(f"next: pulumi stack import --file {args.output} && pulumi up --config apic-access:adopt=true && pulumi config rm apic-access:adopt", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(schema(), indent=2))
     return 0
@@ -68,6 +81,15 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--stack", default="dev", help="stack name (default dev): picks the spec and ${stack}")
     v.add_argument("spec", nargs="*", help="spec files (default: the stack's apic-access:spec, else config/<stack>.yaml)")
     v.set_defaults(func=cmd_validate)
+
+    m = sub.add_parser(
+        "migrate-state",
+        help="move a first-release stack (generic resources:Resource) to the preview-type provider, in an exported state file",
+        description="Reads `pulumi stack export` output, drops the generic authConfigs/securityRequirements/portals entries (Azure is untouched), writes the result for `pulumi stack import`.",
+    )
+    m.add_argument("state", help="the file `pulumi stack export --file` wrote")
+    m.add_argument("-o", "--output", required=True, help="where to write the migrated state")
+    m.set_defaults(func=cmd_migrate_state)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)

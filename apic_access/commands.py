@@ -99,6 +99,8 @@ def cmd_import_ids(args: argparse.Namespace) -> int:
     rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
     subscription = args.subscription or os.environ.get("ARM_SUBSCRIPTION_ID") or os.environ.get("AZURE_SUBSCRIPTION_ID")
     _write(import_ids.dumps(rec, subscription), args.output)
+    for note in import_ids.not_imported(rec):
+        print(f"note: {note}", file=sys.stderr)
     if not subscription:
         print("note: no --subscription (or ARM_SUBSCRIPTION_ID) given: ids hold a placeholder subscription", file=sys.stderr)
     return 0

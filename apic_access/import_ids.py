@@ -49,6 +49,20 @@ def arm_id(r: Registration, subscription: str) -> str | None:
     return None
 
 
+PREVIEW_RESOURCE = "pulumi-python:dynamic/apicenter:PreviewResource"
+ADOPTION_NOTE = (
+    "auth configs, bindings and the portal are not imported with `pulumi import`: they are written by apic-access's own "
+    "provider, which adopts one made by hand when its spec entry says `adopt: true` (or for one run, "
+    "`pulumi up --config apic-access:adopt=true`); `apic-access export` writes those entries for you"
+)
+
+
+def not_imported(rec: Recording) -> list[str]:
+    """What `pulumi import` cannot adopt, and how it is adopted instead."""
+    names = sorted(r.name for r in rec.resources if r.type == PREVIEW_RESOURCE)
+    return [f"{ADOPTION_NOTE} ({len(names)} here: {', '.join(names)})"] if names else []
+
+
 def import_file(rec: Recording, subscription: str | None) -> dict[str, Any]:
     """Pulumi's bulk import format: components are created empty (`component: true`) as
     parents; `name` keys an entry in this file, `logicalName` is the Pulumi name."""
@@ -56,6 +70,8 @@ def import_file(rec: Recording, subscription: str | None) -> dict[str, Any]:
     keys = {r.urn: f"r{i}" for i, r in enumerate(rec.resources)}
     resources = []
     for r in rec.resources:
+        if r.type == PREVIEW_RESOURCE:
+            continue  # adopted by the provider itself (see not_imported)
         entry: dict[str, Any] = {"type": r.type, "name": keys[r.urn], "logicalName": r.name}
         if r.custom:
             rid = arm_id(r, sub)

@@ -83,7 +83,7 @@ class Access(pulumi.ComponentResource):
             api_version=ac.preview_api_versions.get("securityRequirements", arm.PREVIEW_API_VERSIONS["securityRequirements"]),
             properties=arm.security_requirement_properties(entry.auth_config),
             spec_paths=arm.binding_spec_paths(api, version, entry.binding),
-            adopt=entry.adopt,
+            adopt=entry.adopt or ctx.adopt_all,
             what=f"binding '{entry.binding}' of {api}/{version}",
             opts=child(self, depends_on=[version_res or service, auth_config]),
         )

@@ -56,7 +56,7 @@ class AuthConfig(pulumi.ComponentResource):
             properties=props,
             write_only=list(arm.AUTH_CONFIG_WRITE_ONLY),
             spec_paths=arm.auth_config_spec_paths(cfg.name, entra_app=isinstance(s, OAuth2Scheme) and bool(s.entra_app), extra=cfg.extra_properties),
-            adopt=cfg.adopt,
+            adopt=cfg.adopt or ctx.adopt_all,
             what=f"auth config '{cfg.name}'",
             opts=child(self, depends_on=[service, *depends_on]),
         )

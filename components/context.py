@@ -23,15 +23,16 @@ class Context:
     tenant_id: str
     subscription_id: str
     directory: Directory = field(default_factory=Directory)
+    adopt_all: bool = False  # stack config apic-access:adopt: take over every preview resource that exists (migration)
 
     @classmethod
-    def from_spec(cls, spec: Spec) -> Context:
+    def from_spec(cls, spec: Spec, *, adopt_all: bool = False) -> Context:
         client = azure_native.authorization.get_client_config()
 
         def locate(kind: str, name: str, message: str) -> list[str]:
             return [str(p) for p in principal_problems(spec.file, stack=spec.stack, project=spec.project, kind=kind, name=name, message=message)]
 
-        return cls(spec=spec, tenant_id=client.tenant_id, subscription_id=client.subscription_id, directory=Directory(locate=locate))
+        return cls(spec=spec, tenant_id=client.tenant_id, subscription_id=client.subscription_id, directory=Directory(locate=locate), adopt_all=adopt_all)
 
     @property
     def tags(self) -> dict[str, str]:

@@ -38,7 +38,7 @@ class Portal(pulumi.ComponentResource):
                 title=portal.title or ac.name, enabled=portal.enabled, anonymous=portal.anonymous_access, client_id=client_id, tenant_id=ctx.tenant_id
             ),
             spec_paths=arm.PORTAL_SPEC_PATHS,
-            adopt=portal.adopt,
+            adopt=portal.adopt or ctx.adopt_all,
             what="the API Center portal",
             opts=child(self, depends_on=[service, sign_in_app]),
         )

@@ -32,7 +32,7 @@ def run() -> ApiCenterAccess:
         shard = Shard.parse(config.get("shard"))
     except ShardError as exc:
         raise pulumi.RunError(str(exc)) from None
-    setup = ApiCenterAccess("apic-access", loaded.spec, shard=shard, platform_stack=config.get("platformStack"))
+    setup = ApiCenterAccess("apic-access", loaded.spec, shard=shard, platform_stack=config.get("platformStack"), adopt=config.get_bool("adopt") or False)
     for key, value in setup.outputs.items():
         pulumi.export(key, value)
     return setup

@@ -35,11 +35,12 @@ class ApiCenterAccess(pulumi.ComponentResource):
         *,
         shard: Shard | None = None,
         platform_stack: str | None = None,
+        adopt: bool = False,
     ):
         super().__init__("apic-access:index:ApiCenterAccess", name, None, opts)
         shard = shard or Shard("all")
         spec = shard.select(spec)
-        ctx = Context.from_spec(spec)
+        ctx = Context.from_spec(spec, adopt_all=adopt)
         if not shard.owns_platform:
             self._inventory_shard(ctx, platform_stack)
             return
