@@ -82,6 +82,7 @@ class Access(pulumi.ComponentResource):
             resource_id=scope,
             api_version=ac.preview_api_versions.get("securityRequirements", arm.PREVIEW_API_VERSIONS["securityRequirements"]),
             properties=arm.security_requirement_properties(entry.auth_config),
+            write_only=list(ac.preview_write_only.get("securityRequirements", ())),
             spec_paths=arm.binding_spec_paths(api, version, entry.binding),
             adopt=entry.adopt or ctx.adopt_all,
             what=f"binding '{entry.binding}' of {api}/{version}",

@@ -54,7 +54,7 @@ class AuthConfig(pulumi.ComponentResource):
             resource_id=self.id,
             api_version=ac.preview_api_versions.get("authConfigs", arm.PREVIEW_API_VERSIONS["authConfigs"]),
             properties=props,
-            write_only=list(arm.AUTH_CONFIG_WRITE_ONLY),
+            write_only=[*arm.AUTH_CONFIG_WRITE_ONLY, *ac.preview_write_only.get("authConfigs", ())],
             spec_paths=arm.auth_config_spec_paths(cfg.name, entra_app=isinstance(s, OAuth2Scheme) and bool(s.entra_app), extra=cfg.extra_properties),
             adopt=cfg.adopt or ctx.adopt_all,
             what=f"auth config '{cfg.name}'",

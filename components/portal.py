@@ -37,6 +37,7 @@ class Portal(pulumi.ComponentResource):
             properties=arm.portal_properties(
                 title=portal.title or ac.name, enabled=portal.enabled, anonymous=portal.anonymous_access, client_id=client_id, tenant_id=ctx.tenant_id
             ),
+            write_only=list(ac.preview_write_only.get("portals", ())),
             spec_paths=arm.PORTAL_SPEC_PATHS,
             adopt=portal.adopt or ctx.adopt_all,
             what="the API Center portal",

@@ -238,7 +238,8 @@ class PreviewResourceProvider(pulumi.dynamic.ResourceProvider):
             f"{what}: Azure did not keep {len(problems)} field{'s' if len(problems) != 1 else ''} at api-version {props['apiVersion']}:\n"
             + "\n".join(lines)
             + f"\nThe service may name these fields differently at this api-version: set the right names with `extraProperties`, "
-            f"or target another api-version with `apiCenter.previewApiVersions.{kind}` in the spec."
+            f"or target another api-version with `apiCenter.previewApiVersions.{kind}` in the spec; if it stores a field "
+            f"without ever returning it, list the field under `apiCenter.previewWriteOnly.{kind}`."
         )
 
 

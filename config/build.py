@@ -52,6 +52,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         tags=m.frozen(ac.get("tags")),
         protect=protect,
         preview_api_versions=m.frozen(ac.get("previewApiVersions")),
+        preview_write_only=m.frozen({k: tuple(sorted(v)) for k, v in (ac.get("previewWriteOnly") or {}).items()}),
     )
 
     key_vault = None

@@ -49,6 +49,7 @@ class ApiCenter:
     tags: FrozenMap[str, str] = field(default_factory=frozen)
     protect: bool = False
     preview_api_versions: FrozenMap[str, str] = field(default_factory=frozen)
+    preview_write_only: FrozenMap[str, tuple[str, ...]] = field(default_factory=frozen)
 
     @property
     def identity_type(self) -> str:

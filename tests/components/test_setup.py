@@ -389,3 +389,22 @@ def test_existing_identity_is_read_in_its_own_subscription(tmp_path: Path) -> No
     ((lookup, via),) = [(a, p) for (token, a), p in zip(rec.invokes, rec.invoke_providers, strict=True) if token == "azure-native:managedidentity:getUserAssignedIdentity"]
     assert (lookup["resourceGroupName"], lookup["resourceName"]) == ("rg-id", "shared-id")
     assert via.startswith(provider.urn + "::")  # through that provider, not the default one
+
+
+def test_preview_write_only_fields_are_not_read_back(tmp_path: Path) -> None:
+    text = (ROOT_DEV.read_text(encoding="utf-8")).replace(
+        "  location: eastus\n", "  location: eastus\n  previewWriteOnly:\n    authConfigs: [oauth2.refreshUrl]\n    portals: [authentication.authMode]\n", 1
+    )
+    spec = ROOT_DEV.parent / "dev-write-only.yaml"
+    spec.write_text(text, encoding="utf-8")
+    try:
+        rec = record(spec, stack="dev")
+    finally:
+        spec.unlink()
+    oauth = generic(rec, "authConfigs")["petstore-oauth"].inputs
+    assert oauth["writeOnly"] == ["apiKey.value", "http.value", "oauth2.clientSecret", "oauth2.refreshUrl"]
+    assert generic(rec, "portals")["default"].inputs["writeOnly"] == ["authentication.authMode"]
+    assert all(b.inputs["writeOnly"] == [] for b in generic(rec, "securityRequirements").values())
+
+
+ROOT_DEV = Path(__file__).resolve().parents[2] / "config" / "dev.yaml"
