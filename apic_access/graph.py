@@ -12,8 +12,20 @@ from .plan import short_type
 from .recorder import Recording, Registration
 
 
+def dot_text(text: str) -> str:
+    """A DOT quoted-string body: any name survives (quotes, backslashes, line breaks, non-ASCII)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+
+
+def mermaid_text(text: str) -> str:
+    """Text inside a Mermaid ["..."] label: quotes and markup as entities, line breaks as <br/>."""
+    for raw, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;"), ("`", "#96;")):
+        text = text.replace(raw, entity)
+    return text.replace("\r", "").replace("\n", "<br/>")
+
+
 def _label(r: Registration) -> str:
-    return f"{short_type(r.type)}\\n{r.name}"
+    return f"{dot_text(short_type(r.type))}\\n{dot_text(r.name)}"
 
 
 def to_dot(rec: Recording) -> str:
@@ -30,7 +42,7 @@ def to_dot(rec: Recording) -> str:
             if r.custom:
                 container.add_node(pydot.Node(ids[r.urn], label=f'"{_label(r)}"'))
             else:
-                cluster = pydot.Cluster(f"c{ids[r.urn]}", label=f'"{short_type(r.type)} {r.name}"', style="rounded", color="gray50")
+                cluster = pydot.Cluster(f"c{ids[r.urn]}", label=f'"{dot_text(short_type(r.type) + " " + r.name)}"', style="rounded", color="gray50")
                 fill(cluster, r.urn)
                 container.add_subgraph(cluster)  # type: ignore[arg-type] # a Cluster is a Subgraph in DOT
 
@@ -55,11 +67,11 @@ def to_mermaid(rec: Recording) -> str:
     def fill(parent: str, depth: int) -> None:
         pad = "  " * depth
         for r in by_parent.get(parent, []):
-            text = f"{short_type(r.type)}<br/>{r.name}".replace('"', "'")
+            text = f"{mermaid_text(short_type(r.type))}<br/>{mermaid_text(r.name)}"
             if r.custom:
                 lines.append(f'{pad}{ids[r.urn]}["{text}"]')
             else:
-                lines.append(f'{pad}subgraph {ids[r.urn]}["{short_type(r.type)} {r.name}"]')
+                lines.append(f'{pad}subgraph {ids[r.urn]}["{mermaid_text(short_type(r.type) + " " + r.name)}"]')
                 fill(r.urn, depth + 1)
                 lines.append(f"{pad}end")
 
