@@ -7,6 +7,7 @@ an unexpected failure is reported as an internal error with exit 3.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
@@ -18,8 +19,8 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands, migrate
-from .stacks import spec_path
+from . import commands, migrate, secrets
+from .stacks import spec_path, stack_config
 
 
 def _specs(args: argparse.Namespace) -> list[Path]:
@@ -68,19 +69,45 @@ def cmd_migrate_state(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_secrets(args: argparse.Namespace) -> int:
+    path = _specs(args)[0]
+    try:
+        loaded = load_spec(path, stack=args.stack)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 1
+    text, code = secrets.report(args.stack, secrets.statuses(loaded.spec, stack_config(args.stack)))
+    print(text, end="")
+    return code
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(schema(), indent=2))
     return 0
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("apic-access")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="apic-access", description="Azure API Center access as code: check and plan a spec without cloud credentials.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check specs; one line per problem: FILE:LINE:COL: PATH: MESSAGE")
     v.add_argument("--stack", default="dev", help="stack name (default dev): picks the spec and ${stack}")
     v.add_argument("spec", nargs="*", help="spec files (default: the stack's apic-access:spec, else config/<stack>.yaml)")
     v.set_defaults(func=cmd_validate)
+
+    sec = sub.add_parser("secrets", help="list the `pulumi config set --secret` commands a stack still needs (exit 1 if any)")
+    sec.add_argument("--stack", default="dev", help="stack name (default dev)")
+    sec.add_argument("spec", nargs="?", help="spec file (default: the stack's apic-access:spec, else config/<stack>.yaml)")
+    sec.set_defaults(func=cmd_secrets)
 
     m = sub.add_parser(
         "migrate-state",
