@@ -65,7 +65,12 @@ class Host:
         self.stub.Configure(provider_pb2.ConfigureRequest(args=struct_pb2.Struct()))
 
     def _struct(self, props: dict[str, Any]) -> struct_pb2.Struct:
-        return asyncio.run(rpc.serialize_properties({**props, "__provider": self.provider}, {}))
+        # a loop of its own, never set as the thread's: Pulumi's SDK in later tests relies on the current one
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(rpc.serialize_properties({**props, "__provider": self.provider}, {}))
+        finally:
+            loop.close()
 
     @staticmethod
     def _plain(struct: struct_pb2.Struct) -> dict[str, Any]:
