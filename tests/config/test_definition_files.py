@@ -208,7 +208,7 @@ def test_openapi_refers_outside_the_file(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", broken)
     assert problems(spec(tmp_path, "petstore.yaml")) == [
         AT + "'petstore.yaml' refers outside itself ($ref 'pet.yaml' at paths./pets.get.responses.200.content.application/json.schema.$ref): "
-        "ARM imports the file alone, so move what it points to into the file (under components)"
+        "ARM imports the file alone, so move what it points to into the file (under `components`)"
     ]
 
 
