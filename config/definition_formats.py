@@ -223,7 +223,8 @@ class _XmlFacts(xml.sax.handler.ContentHandler):
             attribute = "schemaLocation"
         if attribute and attrs.get((None, attribute)):
             line = self._locator.getLineNumber() if self._locator else 0
-            self.outside.append((f'<{qname or local} {attribute}="{attrs.get((None, attribute))}">', line))
+            prefix = "xsd" if uri == _XSD else "wsdl"  # the usual prefixes: SAX gives the namespace, not the file's prefix
+            self.outside.append((f'<{prefix}:{local} {attribute}="{attrs.get((None, attribute))}">', line))
 
 
 def _inspect_xml(suffix: str, text: str) -> _Facts:
@@ -334,8 +335,8 @@ def _collect_refs(document: Any) -> _Refs:
             if names:
                 children.append((child, [*path, key], False, extension))
                 continue
-            if key == "$ref" or (key in _DATA and not extension):
-                continue
+            if key == "$ref" or (key in _DATA and not extension and not (key == "default" and path and path[-1] == "responses")):
+                continue  # (`default` under `responses` is the default response, not a default value)
             if key == "examples" and isinstance(child, list):
                 continue  # example values (JSON Schema, AsyncAPI messages): data
             is_extension = extension or (isinstance(key, str) and key.startswith("x-"))
@@ -398,7 +399,11 @@ def _openapi(document: dict[str, Any], version: str | None) -> list[Finding]:
     if any(f.severity == "error" for f in findings):
         return findings
     # every $ref left outside extensions is local: nothing is read from disk or the network
-    offline = type("OfflineValidator", (cls,), {"resolver_handlers": {}})
+    attributes: dict[str, Any] = {"resolver_handlers": {}}
+    if _structurally_valid(cls, document):
+        # the whole-document schema pass already succeeded natively; the semantic checks remain
+        attributes["schema_validator"] = _NO_ERRORS
+    offline = type("OfflineValidator", (cls,), attributes)
     try:
         error = next(iter(offline(document).iter_errors()), None)
     except Exception as exc:  # noqa: BLE001 - a $ref the validator cannot follow, for example
@@ -413,6 +418,31 @@ def _openapi(document: dict[str, Any], version: str | None) -> list[Finding]:
     if text:
         findings.insert(0, _error(f"is not valid {_title('openapi', version)}: {text}: fix the specification (the portal's \"Try this API\" needs a valid one)"))
     return findings
+
+
+class _NoErrors:
+    def iter_errors(self, _instance: Any) -> Any:
+        return iter(())
+
+
+_NO_ERRORS = _NoErrors()
+
+
+@cache
+def _native_validator(cls: type) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(dict(cls.schema_validator.schema))  # type: ignore[attr-defined]
+
+
+def _structurally_valid(cls: type, document: dict[str, Any]) -> bool:
+    """Whether the document passes its OpenAPI version's JSON Schema, checked natively
+    (jsonschema-rs, a few times faster on a large file). False means "not known": the
+    validator's own pass then runs and words any error."""
+    try:
+        return bool(_native_validator(cls).is_valid(document))
+    except Exception:  # noqa: BLE001 - the native engine is an optimisation, never a verdict
+        return False
 
 
 def asyncapi_versions() -> list[str]:
