@@ -481,3 +481,15 @@ def test_proto_syntax_error_has_its_line(tmp_path: Path) -> None:
     assert problems(spec_with(tmp_path, "pets.proto", text)) == [
         AT + "'pets.proto' is not valid protobuf: expected ';' after field 'name', found 'string' at line 22, column 3: fix the syntax"
     ]
+
+
+def test_each_vendored_asyncapi_schema_is_the_official_one_for_its_version() -> None:
+    from config.definition_formats import ASYNCAPI_SCHEMAS, asyncapi_versions
+
+    assert asyncapi_versions() == ["2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0"]
+    for version in asyncapi_versions():
+        schema = json.loads((ASYNCAPI_SCHEMAS / f"{version}.json").read_text(encoding="utf-8"))
+        declared = schema["properties"]["asyncapi"]
+        assert schema["$id"] == f"http://asyncapi.com/definitions/{version}/asyncapi.json"
+        assert declared.get("const", (declared.get("enum") or [None])[0]) == version
+    assert "Apache License" in (ASYNCAPI_SCHEMAS / "LICENSE").read_text(encoding="utf-8")
