@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from components import gc_tuning
+from config import per_command
 from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
@@ -129,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # a process of its own (not a test calling main)
         gc_tuning.tune()
     try:
-        code = int(args.func(args))
+        with per_command.scope():  # each spec and definition file is read and checked once
+            code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, where it is handled
         return code
     except commands.CommandError as exc:

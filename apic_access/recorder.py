@@ -30,6 +30,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components import gc_tuning
+from config import per_command
 from config.spec import load_spec
 
 SECRET = "[secret]"
@@ -263,6 +264,21 @@ def record(
 
     Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
     """
+    # the spec and its definition files are loaded once for the engine and the program both
+    with per_command.scope():
+        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders)
+
+
+def _record(
+    spec_path: str | Path,
+    stack: str,
+    project: str,
+    config: Mapping[str, str] | None,
+    secret_keys: list[str] | None,
+    preview: bool,
+    program: Path | None,
+    secret_placeholders: bool,
+) -> Recording:
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)

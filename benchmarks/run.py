@@ -13,8 +13,11 @@ In one run, alternating ours, bare, ours, bare, ... each in a fresh subprocess:
 For each: resources registered, wall seconds of the whole subprocess (interpreter, imports,
 run), seconds of the run alone (the `record` call), and peak RSS (ru_maxrss of the child);
 medians over the rounds, and the ratios ours/bare. Then: validation time (load_spec) of a
-generated 1,000-API spec, and the depth of our resource graph. Figures only: nothing here
-asserts a timing.
+generated 1,000-API spec, and the depth of our resource graph. Last, the cost of a large
+definition file: `apic-access validate` and `apic-access plan` (whole processes, as a user
+runs them) of a spec whose one API imports a generated 1.5 MB OpenAPI file from 1 and from 5
+versions (`--only definitions` runs this part alone). Figures only: nothing here asserts a
+timing.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ MARKER = "BENCH-RESULT "
 TARGET_RATIO = 1.10
 TARGET_DEPTH = 6
 TARGET_VALIDATE_S = 1.0
+TARGET_PLAN_OVER_VALIDATE_S = 1.0  # the program's own cost: the definition file is checked once
 
 
 def _peak_rss_mb() -> float:
@@ -186,12 +190,63 @@ def _verdict(ok: bool) -> str:
     return "meets target" if ok else "MISSES target"
 
 
+def _cli_seconds(command: str, spec: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one `apic-access COMMAND SPEC` process, as a user runs it. CPU
+    time (user + system) stays put when other work shares the machine; wall time does not."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "apic_access.cli", command, str(spec)], capture_output=True, text=True, cwd=spec.parent, env=env, check=False)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"apic-access {command} {spec} failed (exit {proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def definition_benchmark(out: Path, rounds: int) -> None:
+    """validate and plan of a 1.5 MB OpenAPI definition referenced from 1 and from 5 versions."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    folder = out / "large-definition"
+    specs = {n: generate.write_large_definition(folder, n) for n in (1, 5)}
+    size = (folder / "large-openapi.json").stat().st_size
+    print(f"\nlarge definition: a {size / 1e6:.2f} MB OpenAPI 3.0 file ({folder / 'large-openapi.json'}), imported by 1 and by 5 versions of one API")
+    print(f"{rounds} rounds, alternating, each command a fresh `python -m apic_access.cli` process; medians")
+    wall: dict[tuple[int, str], list[float]] = {}
+    cpu: dict[tuple[int, str], list[float]] = {}
+    for _ in range(rounds):
+        for n, spec in specs.items():
+            for command in ("validate", "plan"):
+                w, c = _cli_seconds(command, spec)
+                wall.setdefault((n, command), []).append(w)
+                cpu.setdefault((n, command), []).append(c)
+
+    def med(table: dict[tuple[int, str], list[float]], n: int, command: str) -> float:
+        return statistics.median(table[(n, command)])
+
+    widths = [11, 15, 11, 20, 14, 10, 19]
+    print(_fmt_row(["references", "validate wall s", "plan wall s", "plan - validate wall", "validate CPU s", "plan CPU s", "plan - validate CPU"], widths))
+    for n in specs:
+        cells = [str(n)]
+        for table in (wall, cpu):
+            v, pl = med(table, n, "validate"), med(table, n, "plan")
+            cells += [f"{v:.2f}", f"{pl:.2f}", f"{pl - v:.2f}"]
+        print(_fmt_row(cells[:1] + cells[1:4] + cells[4:], widths))
+    over = max(med(cpu, n, "plan") - med(cpu, n, "validate") for n in specs)
+    five = med(cpu, 5, "plan") / med(cpu, 1, "plan")
+    print(f"plan over validate (CPU): at most {over:.2f} s  (target: about the program's own cost, <= {TARGET_PLAN_OVER_VALIDATE_S:.0f} s: {_verdict(over <= TARGET_PLAN_OVER_VALIDATE_S)})")
+    print(f"plan, 5 references / 1 reference (CPU): {five:.2f}  (target: about 1: the file is read and checked once)")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Plan of our program vs the bare-SDK baseline on a generated inventory (figures only).")
     p.add_argument("--apis", type=int, default=100, help="APIs in the generated spec (default 100)")
     p.add_argument("--rounds", type=int, default=3, help="rounds of ours+bare, at least 3 (default 3)")
     p.add_argument("--validate-apis", type=int, default=1000, help="APIs in the spec whose validation is timed (default 1000)")
     p.add_argument("--out", help="where the generated specs go (default: a temporary directory)")
+    p.add_argument("--only", choices=["definitions"], help="run one part alone: definitions (the large definition file)")
     p.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
@@ -205,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
 
     rounds = max(3, args.rounds)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="apic-bench-"))
+    if args.only == "definitions":
+        print(f"apic-access definition-file benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+        definition_benchmark(out, rounds)
+        return 0
     spec = generate.write(args.apis, out / f"spec-{args.apis}.yaml")
     big = generate.write(args.validate_apis, out / f"spec-{args.validate_apis}.yaml")
     c = generate.counts(args.apis)
@@ -280,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         f"bare: {bare[0]['depth']})  (target <= {TARGET_DEPTH}: {_verdict(depth <= TARGET_DEPTH)})"
     )
     print("  " + "\n  -> ".join(chain))
+    definition_benchmark(out, rounds)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from config import per_command
 from config.errors import SpecError
 from config.spec import load_spec
 
@@ -13,6 +14,13 @@ from .shard import Shard, ShardError
 
 
 def run() -> ApiCenterAccess:
+    # one command: the spec and every definition file are read and checked once, and the
+    # imports reuse what the checks read
+    with per_command.scope():
+        return _run()
+
+
+def _run() -> ApiCenterAccess:
     gc_tuning.tune()
     config = pulumi.Config("apic-access")
     stack = pulumi.get_stack()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import per_command
 from .build import build
 from .checks import cross_check
 from .errors import Mark, Problem, SpecError
@@ -24,8 +26,15 @@ class Loaded:
 
 
 def load_spec(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PROJECT) -> Loaded:
-    """Read, merge, interpolate, validate and build. Raises SpecError with every problem found."""
+    """Read, merge, interpolate, validate and build. Raises SpecError with every problem found.
+
+    Within one command (config/per_command.py) a spec is loaded once, whoever asks again."""
     path = Path(path)
+    with per_command.scope():
+        return per_command.remembered(("spec", os.path.abspath(path), stack, project), lambda: _load(path, stack, project))
+
+
+def _load(path: Path, stack: str, project: str) -> Loaded:
     fast = fast_load(path, stack=stack, project=project)
     if fast is not None:
         return Loaded(fast, ())

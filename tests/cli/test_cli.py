@@ -164,3 +164,75 @@ def test_graph_dot_parses(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
     assert top.get_label() == '"ApiCenterAccess apic-access"'
     inner = {s.get_label() for s in top.get_subgraphs()}
     assert {'"KeyVault key-vault"', '"Access access"', '"Inventory inventory"', '"Portal portal"'} <= inner
+
+
+# --- each spec and definition file once per command ----------------------------------------
+
+PETSTORE = 'openapi: 3.0.3\ninfo: {title: Petstore, version: "1.0"}\npaths:\n  /pets:\n    get:\n      responses: {"200": {description: The pets}}\n'
+
+
+def five_versions(tmp_path: Path, extra_api: bool = False) -> Path:
+    versions = "".join(
+        f"      v{i}-0:\n        title: v{i}\n        lifecycleStage: production\n        definitions:\n          openapi: {{title: OpenAPI, file: petstore.yaml}}\n"
+        for i in range(1, 6)
+    )
+    extra = "  store:\n    title: Store\n    kind: rest\n" if extra_api else ""
+    spec = tmp_path / ("head.yaml" if extra_api else "spec.yaml")
+    spec.write_text(MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n" + versions + extra, encoding="utf-8")
+    (tmp_path / "petstore.yaml").write_text(PETSTORE, encoding="utf-8")
+    return spec
+
+
+def count_loads_reads_and_checks(monkeypatch: pytest.MonkeyPatch, file: Path) -> dict[str, int]:
+    import config.definition_files as definition_files
+    import config.spec as spec_module
+
+    counts = {"spec loads": 0, "file reads": 0, "file checks": 0}
+    load, read_bytes, judge = spec_module._load, Path.read_bytes, definition_files.judge
+
+    def counting_load(*args: object) -> object:
+        counts["spec loads"] += 1
+        return load(*args)  # type: ignore[arg-type]
+
+    def counting_read(self: Path) -> bytes:
+        counts["file reads"] += self.resolve() == file.resolve()
+        return read_bytes(self)
+
+    def counting_judge(*args: object) -> object:
+        counts["file checks"] += 1
+        return judge(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spec_module, "_load", counting_load)
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
+    monkeypatch.setattr(definition_files, "judge", counting_judge)
+    monkeypatch.setattr(definition_files, "_VERDICTS", {})
+    return counts
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "graph", "import-ids"])
+def test_each_command_reads_and_checks_the_spec_and_a_definition_file_once(
+    command: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = five_versions(tmp_path)
+    counts = count_loads_reads_and_checks(monkeypatch, tmp_path / "petstore.yaml")
+    code, out, err = run(capsys, command, str(spec))
+    assert code == 0, out + err
+    assert counts == {"spec loads": 1, "file reads": 1, "file checks": 1}
+
+
+def test_plan_imports_the_file_it_checked_for_every_version(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = five_versions(tmp_path)
+    counts = count_loads_reads_and_checks(monkeypatch, tmp_path / "petstore.yaml")
+    code, out, _ = run(capsys, "plan", str(spec), "--format", "json")
+    imports = [r for r in json.loads(out)["resources"] if r["type"].endswith("DefinitionImport")]
+    size = len(PETSTORE.encode())
+    assert (code, len(imports), counts["file reads"]) == (0, 5, 1)
+    assert {r["inputs"]["content"].split(",")[0] for r in imports} == {f"[{size} bytes"}
+
+
+def test_diff_checks_a_file_both_sides_share_once(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base, head = five_versions(tmp_path), five_versions(tmp_path, extra_api=True)
+    counts = count_loads_reads_and_checks(monkeypatch, tmp_path / "petstore.yaml")
+    code, out, _ = run(capsys, "diff", str(base), str(head), "--format", "json")
+    assert code == 0
+    assert counts == {"spec loads": 2, "file reads": 1, "file checks": 1}

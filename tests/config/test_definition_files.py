@@ -208,7 +208,7 @@ def test_openapi_refers_outside_the_file(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", broken)
     assert problems(spec(tmp_path, "petstore.yaml")) == [
         AT + "'petstore.yaml' refers outside itself ($ref 'pet.yaml' at paths./pets.get.responses.200.content.application/json.schema.$ref): "
-        "ARM imports the file alone, so move what it points to into the file (under components)"
+        "ARM imports the file alone, so move what it points to into the file (under `components`)"
     ]
 
 
@@ -305,3 +305,60 @@ def test_example_definition_files_are_valid(stack: str, monkeypatch: pytest.Monk
 
 def test_size_limit_is_three_mib() -> None:
     assert definition_files.MAX_BYTES == 3 * 1024 * 1024
+
+
+# --- read and checked once ---------------------------------------------------------------
+
+FIVE_VERSIONS = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n" + "".join(
+    f"      v{i}-0:\n        title: v{i}\n        lifecycleStage: production\n        definitions:\n          openapi: {{title: OpenAPI, file: {{file}}}}\n" for i in range(1, 6)
+)
+
+
+def spy_on_reads_and_checks(monkeypatch: pytest.MonkeyPatch, file: Path) -> tuple[list[Path], list[str]]:
+    """Every read of `file` from disk, and every check (judge) of any definition content."""
+    reads: list[Path] = []
+    judged: list[str] = []
+    read_bytes, judge = Path.read_bytes, definition_files.judge
+
+    def counting_read(self: Path) -> bytes:
+        if self.resolve() == file.resolve():
+            reads.append(self)
+        return read_bytes(self)
+
+    def counting_judge(text: str, suffix: str, given: str | None):  # type: ignore[no-untyped-def]
+        judged.append(suffix)
+        return judge(text, suffix, given)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
+    monkeypatch.setattr(definition_files, "judge", counting_judge)
+    monkeypatch.setattr(definition_files, "_VERDICTS", {})  # nothing judged by earlier tests
+    return reads, judged
+
+
+def test_a_file_five_versions_reference_is_read_and_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = write(tmp_path, "petstore.yaml", OPENAPI)
+    path = write(tmp_path, "spec.yaml", FIVE_VERSIONS.replace("{file}", "petstore.yaml"))
+    expected = hashlib.sha256(file.read_bytes()).hexdigest()
+    reads, judged = spy_on_reads_and_checks(monkeypatch, file)
+    loaded = load_spec(path)
+    hashes = {d.content_hash for v in loaded.spec.apis["petstore"].versions.values() for d in v.definitions.values()}
+    assert (hashes, len(reads), len(judged)) == ({expected}, 1, 1)
+
+
+def test_a_file_with_a_warning_is_still_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a warning sends the spec through the position-keeping path after the fast one: both ask
+    linked = OPENAPI.replace("      operationId: listPets\n", "      operationId: listPets\n      x-examples: {one: {$ref: examples/one.json}}\n")
+    file = write(tmp_path, "petstore.yaml", linked)
+    path = write(tmp_path, "spec.yaml", FIVE_VERSIONS.replace("{file}", "petstore.yaml"))
+    reads, judged = spy_on_reads_and_checks(monkeypatch, file)
+    assert len(load_spec(path).warnings) == 5
+    assert (len(reads), len(judged)) == (1, 1)
+
+
+def test_the_same_content_in_two_files_is_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a/petstore.yaml", OPENAPI)
+    file = write(tmp_path, "b/petstore.yaml", OPENAPI)
+    text = FIVE_VERSIONS.replace("{file}", "a/petstore.yaml", 1).replace("{file}", "b/petstore.yaml")
+    _, judged = spy_on_reads_and_checks(monkeypatch, file)
+    load_spec(write(tmp_path, "spec.yaml", text))
+    assert len(judged) == 1
