@@ -104,10 +104,15 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         yield Problem(mark_at(root, path), where, f"expected {names}, got {_describe(value)} {_short(value)}{hint}")
         return
     if kind == "enum":
+        refused = sch.get("x-refused", {})
+        if isinstance(value, str) and value in refused:
+            # a value users expect (the portal or the docs name it) that the api-version lacks
+            yield Problem(mark_at(root, path), where, f"{_short(value)} {refused[value]}")
+            return
         options = [str(o) for o in sch.get("enum", [])]
         yield Problem(mark_at(root, path), where, f"{_short(value)} is not one of: {', '.join(options)}{did_you_mean(value, options)}")
         return
-    if kind in ("pattern", "const") and "x-message" in sch:
+    if kind in ("pattern", "const", "not") and "x-message" in sch:
         yield Problem(mark_at(root, path), where, f"{_short(value)} {sch['x-message']}")
         return
     if kind == "minLength":
@@ -126,6 +131,10 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         return
     if kind == "minItems":
         yield Problem(mark_at(root, path), where, f"needs at least {sch['minItems']} item(s)")
+        return
+    if kind == "maxItems" and isinstance(value, list):
+        limit = sch["maxItems"]
+        yield Problem(mark_at(root, path), where, f"has {len(value)} items: at most {limit} allowed; remove {len(value) - limit}")
         return
     yield Problem(mark_at(root, path), where, error.message)
 

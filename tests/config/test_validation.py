@@ -23,7 +23,7 @@ CASES = [
     ('unknown_property', MIN + "keyValut:\n  name: kv-x\n", ["SPEC:6:1: keyValut: unknown property 'keyValut' (did you mean 'keyVault'?)"]),
     ('missing_required', "specVersion: 1\napiCenter:\n  name: apis-x\n  location: eastus\n", ["SPEC:3:3: apiCenter: 'resourceGroup' is required: add `resourceGroup: ...`"]),
     ('wrong_type', MIN + "apis:\n  petstore:\n    title: [not, text]\n    kind: rest\n", ["SPEC:8:12: apis.petstore.title: expected a string, got a list ['not', 'text']"]),
-    ('enum', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rset\n", ["SPEC:9:11: apis.petstore.kind: 'rset' is not one of: rest, graphql, grpc, soap, webhook, websocket, mcp (did you mean 'rest'?)"]),
+    ('enum', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rset\n", ["SPEC:9:11: apis.petstore.kind: 'rset' is not one of: rest, graphql, grpc, soap, webhook, websocket (did you mean 'rest'?)"]),
     ('resource_name', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1.0: {title: v1, lifecycleStage: production}\n", ["SPEC:11:7: apis.petstore.versions.v1.0: 'v1.0' is not a valid API Center name: use 3-90 letters, digits or hyphens (for example `v1-0`, not `v1.0`)"]),
     ('key_vault_name', MIN + "keyVault:\n  name: kv--bad\n", ["SPEC:7:9: keyVault.name: 'kv--bad' is not a valid Key Vault name: use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without `--`"]),
     ('spec_version', MIN.replace("specVersion: 1", "specVersion: 2"), ['SPEC:1:14: specVersion: 2 must be 1, the only spec version today (write `specVersion: 1`)']),
@@ -61,6 +61,20 @@ CASES = [
     ('not_a_mapping', "- a\n- b\n", ['SPEC:1:1: (top level): a spec is a mapping of keys (specVersion, apiCenter, ...), not a single value or list']),
     ('warnings', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\n  unused:\n    title: Unused\n    http: {scheme: bearer}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-key\n", ["SPEC:15:5: authConfigs.unused: warning: auth config 'unused' is bound to no API version: add it to a version's `access` or remove it", 'SPEC:26:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:26:13: apis.petstore.versions.v1-0.access[0]: warning: binding 'petstore-key' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals"]),
     ('date_like_string', MIN + "  previewApiVersions: {portals: 2024-06-01}\n", []),
+]
+
+# Azure's own limits (ARM 2024-03-15-preview, extracted in config/arm_limits.json): a value
+# Azure would refuse fails `validate`, not the first `pulumi preview`.
+DEPLOY = "environments:\n  prod: {title: Prod, kind: production}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        definitions: {openapi: {title: OpenAPI}}\n    deployments:\n      main:\n        title: Main\n        environment: prod\n        definition: v1-0/openapi\n"
+CASES += [
+    ('runtime_uri_too_long', MIN + DEPLOY + "        runtimeUris: [https://petstore.contoso.com/" + "a" * 172 + "]\n", ['SPEC:22:23: apis.petstore.deployments.main.runtimeUris[0]: is 201 characters long: at most 200 allowed; shorten it']),
+    ('external_docs_title_too_long', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    externalDocs:\n      - title: " + "x" * 51 + "\n        url: https://docs.contoso.com/petstore\n", ['SPEC:11:16: apis.petstore.externalDocs[0].title: is 51 characters long: at most 50 allowed; shorten it']),
+    ('deployment_description_too_long', MIN + DEPLOY + "        description: " + "d" * 501 + "\n", ['SPEC:22:22: apis.petstore.deployments.main.description: is 501 characters long: at most 500 allowed; shorten it']),
+    ('kind_mcp', MIN + "apis:\n  tools:\n    title: Tools\n    kind: mcp\n", ["SPEC:9:11: apis.tools.kind: 'mcp' is not an API kind at ARM api-version 2024-03-15-preview, which this release writes APIs with, nor at any published later one (up to 2024-06-01-preview): register the MCP server with another kind (for example `rest`, with its OpenAPI definition) or remove it"]),
+    ('license_url_and_identifier', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    license: {name: MIT, url: https://opensource.org/licenses/MIT, identifier: MIT}\n", ["SPEC:10:80: apis.petstore.license.identifier: 'MIT' cannot be given with `url`: Azure takes a license's `url` or its SPDX `identifier`, not both; keep one"]),
+    ('portal_uris_at_most_one', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    onboarding:\n      developerPortalUris: [https://a.contoso.com, https://b.contoso.com]\n", ['SPEC:11:28: environments.prod.onboarding.developerPortalUris: has 2 items: at most 1 allowed; remove 1']),
+    ('server_type_arm_names', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    server: {type: Azure API Managment}\n", ["SPEC:10:20: environments.prod.server.type: 'Azure API Managment' is not one of: Azure API Management, Azure compute service, Apigee API Management, AWS API Gateway, Kong API Gateway, Kubernetes, MuleSoft API Management (did you mean 'Azure API Management'?)"]),
+    ('runtime_uri_at_limit', MIN + DEPLOY + "        runtimeUris: [https://petstore.contoso.com/" + "a" * 171 + "]\n", []),
 ]
 
 
