@@ -209,6 +209,9 @@ class _Monitor(pulumi_mocks.MockMonitor):
                 options["ignoreChanges"] = sorted(request.ignoreChanges)
             if list(request.replaceOnChanges):
                 options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+            named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
+            if named:  # names this resource had before (the SDK's own type aliases are left out)
+                options["aliases"] = named
             self.recording.resources.append(
                 Registration(
                     urn=response.urn,

@@ -77,3 +77,12 @@ def test_a_service_principal_guid_may_be_a_client_id(monkeypatch: pytest.MonkeyP
     assert d.object_id("servicePrincipals", other) == other  # not a client id: an object id
     assert d.object_id("users", client_id) == client_id  # only service principals have client ids
     assert len(asked) == 1
+
+
+def test_names_are_matched_without_regard_to_case(entra: list[tuple[str, object]]) -> None:
+    """Entra matches display names and UPNs case-insensitively: one lookup, one object id."""
+    d = Directory()
+    d.prefetch([("groups", "API Testers"), ("groups", "api testers")])
+    assert entra == [("getGroups", ("API Testers",))]
+    assert d.object_id("groups", "Api Testers") == d.object_id("groups", "API Testers") == "g-1"
+    assert entra == [("getGroups", ("API Testers",))]  # answered from the cache
