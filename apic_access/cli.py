@@ -43,7 +43,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem)
         if loaded is None:
             errors = sum(p.severity == "error" for p in problems)
-            where = sf.path if sf.problems else path
+            files = {p.mark.file for p in problems if p.severity == "error"}
+            where = sf.path if files == {str(sf.path)} else path  # the file to fix
             print(f"{display_path(str(where))}: {errors} error(s)", file=sys.stderr)
             status = 1
             continue

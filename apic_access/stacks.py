@@ -119,7 +119,7 @@ def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, p
             continue  # the spec could not be read: its secret keys are unknown, nothing to judge this key by
         error(
             key,
-            f"unknown key '{NAMESPACE}:{key}'{did_you_mean(key, known)}: apic-access reads "
+            f"unknown key '{NAMESPACE}:{key}'{did_you_mean(f'{NAMESPACE}:{key}', [f'{NAMESPACE}:{k}' for k in known])}: apic-access reads "
             f"{', '.join(f'{NAMESPACE}:{k}' for k in SETTINGS)} and the secrets the spec names with `fromConfig`; remove it or fix the name",
             of_key=True,
         )
