@@ -120,12 +120,32 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _object_ids(values: list[str]) -> dict[str, str]:
+    """--object-id KIND:NAME=GUID, repeated."""
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, oid = value.rpartition("=")
+        kind, colon, name = key.partition(":")
+        if not sep or not colon or kind not in import_ids.OBJECT_ID_KINDS or not name or not import_ids.arm_guid(oid.strip()):
+            kinds = ", ".join(import_ids.OBJECT_ID_KINDS)
+            raise CommandError(f"--object-id '{value}': write KIND:NAME=OBJECT_ID with KIND one of {kinds}, e.g. --object-id 'group:API Testers=0b6f1c52-...'", 2)
+        out[f"{kind}:{name}"] = oid.strip().lower()
+    return out
+
+
 def cmd_import_ids(args: argparse.Namespace) -> int:
-    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
     subscription = args.subscription or os.environ.get("ARM_SUBSCRIPTION_ID") or os.environ.get("AZURE_SUBSCRIPTION_ID")
-    _write(import_ids.dumps(rec, subscription), args.output)
     if not subscription:
-        print("note: no --subscription (or ARM_SUBSCRIPTION_ID) given: ids hold a placeholder subscription", file=sys.stderr)
+        raise CommandError("import-ids needs the subscription the resources live in: add --subscription ID (or set ARM_SUBSCRIPTION_ID); `az account show --query id -o tsv` prints yours", 2)
+    if not import_ids.arm_guid(subscription):
+        raise CommandError(f"--subscription '{subscription}' is not a subscription id (a GUID): `az account show --query id -o tsv` prints yours", 2)
+    object_ids = _object_ids(args.object_id or [])
+    # principals by name answer with the given object ids: role assignment names come out as Azure has them
+    lookups = {key.split(":", 1)[1]: oid for key, oid in object_ids.items() if key.split(":", 1)[0] in ("user", "group", "sp")}
+    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack, subscription=subscription.lower(), lookups=lookups)
+    result = import_ids.import_plan(rec, subscription.lower(), object_ids)
+    _write(import_ids.dumps(result), args.output)
+    print(import_ids.report(result), file=sys.stderr, end="")
     return 0
 
 
@@ -163,6 +183,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     i = sub.add_parser("import-ids", help="a `pulumi import --file` document for adopting resources made by hand")
     i.add_argument("--stack", default="dev")
     i.add_argument("spec", nargs="?")
-    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID)")
+    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID); required")
+    i.add_argument(
+        "--object-id",
+        action="append",
+        metavar="KIND:NAME=ID",
+        help="an Entra object id the plan cannot know offline (KIND: app, app-sp, user, group, sp); repeat as needed",
+    )
     i.add_argument("-o", "--output")
     i.set_defaults(func=cmd_import_ids)
