@@ -23,7 +23,10 @@ try:
     from components import arm
 except ImportError:  # the policy host runs the pack with its own folder as the import root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from components import arm
+    try:
+        from components import arm
+    except ImportError:  # a pack published on its own carries a copy of arm.py beside this file
+        import arm  # type: ignore[no-redef]
 
 KEY_VAULT = "azure-native:keyvault:Vault"
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
