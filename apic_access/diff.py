@@ -17,6 +17,7 @@ from typing import Any
 from components import arm
 from config.model import Spec
 
+from .import_ids import arm_id
 from .plan import describe, short_type
 from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration
 
@@ -125,8 +126,6 @@ def _ignored(path: str, ignore: list[str]) -> bool:
 
 
 def _arm_id(r: Registration) -> str | None:
-    from .import_ids import arm_id  # import_ids imports this module's neighbours only
-
     try:
         rid = arm_id(r, PLACEHOLDER_SUBSCRIPTION)
     except KeyError:

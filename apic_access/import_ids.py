@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from components import arm
 
 from .recorder import UNKNOWN, Recording, Registration
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 OBJECT_ID_KINDS = {"app": "an Entra app registration", "app-sp": "an app's service principal", "user": "a user", "group": "a group", "sp": "a service principal"}
 _PRINCIPAL_KINDS = {"users": "user", "groups": "group", "servicePrincipals": "sp"}
 
@@ -125,9 +127,8 @@ class _Ids:
 
 
 def arm_guid(text: str) -> bool:
-    from components.directory import GUID
-
-    return bool(GUID.match(text))
+    """An object id or subscription id: a GUID."""
+    return bool(_GUID.match(text))
 
 
 def _azuread_id(r: Registration, ids: _Ids, plan: ImportPlan) -> str | None:

@@ -149,7 +149,10 @@ def check(path: Path, stack: str, sf: StackFile, project_dir: Path | None = None
         return None, list(sf.problems)
     loaded: Loaded | None = None
     problems: list[Problem] = []
-    if path.is_file() or sf.setting("spec") is None:
+    configured = sf.setting("spec")
+    target = None if configured is None else (Path(configured) if Path(configured).is_absolute() else (project_dir or Path.cwd()) / configured)
+    # the stack's own spec path, missing: the stack file's problem, reported below
+    if path.is_file() or target is None or path.resolve() != target.resolve():
         try:
             loaded = load_spec(path, stack=stack)
         except SpecError as exc:
