@@ -247,7 +247,7 @@ def _headline(e: Entry) -> str:
         order = "delete, then create" if e.mode == "delete-before-create" else "create, then delete"
         return f"replace ({order})"
     if e.action == "delete":
-        return "delete: deleted in Azure"
+        return "delete (deleted in Azure)"
     return {"create": "create", "update": "update in place", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from apic_access import diff
 from apic_access.cli import main
-from apic_access.recorder import SECRET, record
+from apic_access.recorder import SECRET, Recording, Registration, record
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,7 +91,7 @@ def test_existing_true_on_a_managed_api_is_deleted_in_azure(config: Path, capsys
     code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "text")
     assert code == 0
     lines = out.splitlines()
-    i = lines.index("  - apicenter:Api petstore: delete: deleted in Azure")
+    i = lines.index("  - apicenter:Api petstore: delete (deleted in Azure)")
     block = lines[i + 1 : i + 6]
     assert "      now `existing: true` in the spec, but the stack created it: `pulumi up` deletes it in Azure" in block
     assert any(line.startswith("      Azure deletes what is under it too, though this stack still manages it: apicenter:ApiDefinition petstore/v1-0/openapi") for line in block)
@@ -113,7 +113,7 @@ def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) ->
     assert all("existing" not in " ".join(e.notes) for e in d.entries)
     md = diff.to_markdown(d)
     assert md.splitlines()[2].startswith("**0 to replace, ") and "to delete in Azure" in md.splitlines()[2]
-    assert "| **delete: deleted in Azure** | `apicenter:Api` | `partner-orders` |" in md
+    assert "| **delete (deleted in Azure)** | `apicenter:Api` | `partner-orders` |" in md
 
 
 def test_a_spec_new_at_base_diffs_against_an_empty_stack(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,3 +179,29 @@ def test_secret_values_never_appear(config: Path, tmp_path: Path) -> None:
     rendered = diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)
     assert "PLAINTEXT" not in rendered
     assert d.entries == []  # a secret's source changed, the recorded value is [secret] either way
+
+
+def _reg(name: str, type_: str, inputs: dict, **options: object) -> Registration:
+    return Registration(urn=f"urn:pulumi:dev::apic-access::{type_}::{name}", type=type_, name=name, custom=True, parent="", inputs=inputs, dependencies=[], options=dict(options))
+
+
+def test_order_protection_retain_and_ignored_changes() -> None:
+    spa = "azuread:index/applicationRedirectUris:ApplicationRedirectUris"
+    base = Recording("apic-access", "dev", [
+        _reg("app/spa", spa, {"applicationId": "/applications/1", "type": "SPA", "redirectUris": ["https://a"]}),
+        _reg("kept", "azure-native:apicenter:Environment", {"environmentName": "kept", "title": "K"}, retainOnDelete=True),
+        _reg("guarded", "azure-native:apicenter:Environment", {"environmentName": "guarded", "title": "G"}, protect=True),
+        _reg("secret", "azuread:index/applicationPassword:ApplicationPassword", {"endDate": "2030-01-01T00:00:00Z", "displayName": "x"}, ignoreChanges=["endDate"]),
+    ])
+    head = Recording("apic-access", "dev", [
+        _reg("app/spa", spa, {"applicationId": "/applications/1", "type": "PublicClient", "redirectUris": ["https://a"]}),
+        _reg("secret", "azuread:index/applicationPassword:ApplicationPassword", {"endDate": "2031-01-01T00:00:00Z", "displayName": "x"}, ignoreChanges=["endDate"]),
+    ])
+    d = diff.diff(base, head)
+    by_name = {e.resource.name: e for e in d.entries}
+    assert set(by_name) == {"app/spa", "kept", "guarded"}  # an ignored property is no change
+    assert by_name["app/spa"].action == "replace" and by_name["app/spa"].mode == "delete-before-create"  # the Terraform bridge deletes first
+    assert by_name["kept"].action == "retain" and by_name["kept"].keep_command is None
+    assert by_name["guarded"].action == "delete"
+    assert "protected: `pulumi up` refuses to delete it until `protect` is turned off" in by_name["guarded"].notes
+    assert [e.action for e in d.entries] == ["replace", "delete", "retain"]  # replacements and deletions first
