@@ -1,7 +1,8 @@
 """The `apic-access` command: validate, schema (and the offline plan tools).
 
-Exit codes: 0 valid, 1 invalid spec, 2 usage. A Python traceback never reaches a user:
-an unexpected failure is reported as an internal error with exit 3.
+Exit codes: 0 valid, 1 invalid spec (or stack file), 2 usage, and for `diff --exit-code`
+also 2 when the diff is not empty (as the "something differs" answer pipelines test for).
+A Python traceback never reaches a user: an unexpected failure is an internal error, exit 3.
 """
 
 from __future__ import annotations
@@ -20,38 +21,44 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands, migrate, secrets
-from .stacks import spec_path, stack_config
+from . import commands, migrate, preflight, secrets
+from .stacks import StackFile, read_stack_file, spec_path, stack_config
 
 
-def _specs(args: argparse.Namespace) -> list[Path]:
+def _specs(args: argparse.Namespace, sf: StackFile) -> list[Path]:
     given = getattr(args, "spec", None)
+    default = spec_path(args.stack)
     if isinstance(given, list):
-        return [Path(s) for s in given] or [spec_path(args.stack)]
-    return [Path(given)] if given else [spec_path(args.stack)]
+        return [Path(s) for s in given] or [default]
+    return [Path(given)] if given else [default]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Each spec, with the stack's Pulumi.<stack>.yaml, sharding and the policy pack's rules."""
     status = 0
-    for path in _specs(args):
-        try:
-            loaded = load_spec(path, stack=args.stack)
-        except SpecError as exc:
-            for problem in exc.problems:
+    sf = read_stack_file(args.stack)
+    shown: set[str] = set()
+    for path in _specs(args, sf):
+        loaded, problems = preflight.check(path, args.stack, sf)
+        for problem in problems:
+            if str(problem) not in shown:  # a stack file problem is the same for every spec
+                shown.add(str(problem))
                 print(problem)
-            errors = sum(p.severity == "error" for p in exc.problems)
-            print(f"{display_path(str(path))}: {errors} error(s)", file=sys.stderr)
+        if loaded is None:
+            errors = sum(p.severity == "error" for p in problems)
+            files = {p.mark.file for p in problems if p.severity == "error"}
+            where = sf.path if files == {str(sf.path)} else path  # the file to fix
+            print(f"{display_path(str(where))}: {errors} error(s)", file=sys.stderr)
             status = 1
             continue
-        for warning in loaded.warnings:
-            print(warning)
         s = loaded.spec
         versions = sum(len(a.versions) for a in s.apis.values())
         bindings = sum(len(v.access) for a in s.apis.values() for v in a.versions.values())
+        warnings = sum(p.severity == "warning" for p in problems)
         print(
             f"{display_path(str(path))}: valid (stack {args.stack}): API center {s.api_center.name}, "
             f"{len(s.auth_configs)} auth configs, {len(s.apis)} APIs, {versions} versions, {bindings} bindings, "
-            f"{len(loaded.warnings)} warning(s)",
+            f"{warnings} warning(s)",
             file=sys.stderr,
         )
     return status
@@ -71,7 +78,7 @@ def cmd_migrate_state(args: argparse.Namespace) -> int:
 
 
 def cmd_secrets(args: argparse.Namespace) -> int:
-    path = _specs(args)[0]
+    path = _specs(args, read_stack_file(args.stack))[0]
     try:
         loaded = load_spec(path, stack=args.stack)
     except SpecError as exc:

@@ -9,15 +9,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from config.errors import SpecError
-from config.spec import load_spec
+import pulumi
+
+from config.errors import display_path
+from config.spec import Loaded, load_spec
 
 from . import diff as diff_mod
 from . import graph as graph_mod
-from . import import_ids
+from . import import_ids, preflight
 from . import plan as plan_mod
 from .recorder import Recording, record
-from .stacks import config_value, spec_path
+from .stacks import StackFile, read_stack_file, spec_path
 
 
 class CommandError(Exception):
@@ -28,38 +30,54 @@ class CommandError(Exception):
         self.code = code
 
 
-def _checked(path: Path, stack: str) -> None:
-    try:
-        loaded = load_spec(path, stack=stack)
-    except SpecError as exc:
-        raise CommandError(str(exc)) from None
-    for warning in loaded.warnings:
+def checked(path: Path, stack: str) -> tuple[Loaded, StackFile]:
+    """Validate like `validate` (spec, Pulumi.<stack>.yaml, sharding, policy): errors stop
+    the command with exit 1, warnings go to stderr."""
+    sf = read_stack_file(stack)
+    loaded, problems = preflight.check(path, stack, sf)
+    if loaded is None:
+        raise CommandError("\n".join(str(p) for p in problems))
+    for warning in problems:
         print(warning, file=sys.stderr)
+    return loaded, sf
 
 
-def recording_for(path: Path, stack: str) -> Recording:
-    """Validate first (problems are reported like `validate`), then record the program with
-    the stack's non-secret settings (shard, platform stack) from Pulumi.<stack>.yaml."""
-    _checked(path, stack)
-    config = {f"apic-access:{k}": str(v) for k in ("shard", "platformStack") if (v := config_value(stack, k)) is not None}
-    return record(path, stack=stack, config=config)
+def recording_for(path: Path, stack: str, *, subscription: str | None = None, lookups: dict[str, str] | None = None) -> Recording:
+    """Validate first, then record the program with the stack's non-secret settings (shard,
+    platform stack) from Pulumi.<stack>.yaml. A failure the program reports (an Entra name
+    that does not resolve, a platform stack naming another API center) is the user's to fix:
+    exit 1 with its message, never an internal error."""
+    loaded, sf = checked(path, stack)
+    config = {f"apic-access:{k}": v for k in ("shard", "platformStack") if (v := sf.setting(k)) is not None}
+    try:
+        return record(path, stack=stack, config=config, subscription=subscription, lookups=lookups)
+    except pulumi.RunError as exc:
+        raise CommandError(f"{display_path(str(path))}: stack '{stack}': {exc}") from None
 
 
-def materialize(ref: str, workdir: Path) -> Path:
-    """A spec argument: a file, or REV:PATH from git (its folder is extracted, so `extends`
-    and definition files resolve as they did at that revision)."""
+def materialize(ref: str, workdir: Path) -> Path | None:
+    """A spec argument: a file, or REV:PATH from git. For a revision the whole repository is
+    extracted as it was (`git archive`), so `extends` and definition files resolve wherever
+    they live; a spec that did not exist at that revision is None (an empty stack)."""
     if Path(ref).is_file() or ":" not in ref:
         return Path(ref)
     rev, path = ref.split(":", 1)
-    folder = str(Path(path).parent)
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        tar = subprocess.run(["git", "archive", "--format=tar", rev, "--", folder], capture_output=True, check=True).stdout
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, check=True, text=True).stdout.strip()
+        prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], capture_output=True, check=True, text=True).stdout.strip()
+        subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], capture_output=True, check=True)
+        # git reads REV:PATH relative to the repository's top; ./PATH is relative to here
+        rel = str(Path(prefix) / path[2:]) if path.startswith("./") else path
+        if subprocess.run(["git", "-C", top, "cat-file", "-e", f"{rev}:{rel}"], capture_output=True).returncode != 0:
+            return None
+        tar = subprocess.run(["git", "-C", top, "archive", "--format=tar", rev], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(workdir)], input=tar, check=True, capture_output=True)
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
-        raise CommandError(f"cannot read '{ref}' from git: {detail}", 2) from None
-    return workdir / path
+        detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) and isinstance(exc.stderr, bytes) and exc.stderr else ""
+        detail = detail or (f"'{rev}' is not a revision of this repository" if isinstance(exc, subprocess.CalledProcessError) else str(exc))
+        raise CommandError(f"cannot read '{ref}' from git: {detail}: give a file, or REV:PATH inside a git repository", 2) from None
+    return workdir / rel
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -71,12 +89,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        base = recording_for(materialize(args.base, Path(tmp) / "base"), args.stack)
-        head = recording_for(materialize(args.head, Path(tmp) / "head"), args.stack)
-    d = diff_mod.diff(base, head)
+        base_path = materialize(args.base, Path(tmp) / "base")
+        head_path = materialize(args.head, Path(tmp) / "head")
+        if head_path is None:
+            raise CommandError(f"'{args.head}' does not exist at that revision: the spec after the change must exist", 2)
+        head = recording_for(head_path, args.stack)
+        base = recording_for(base_path, args.stack) if base_path is not None else Recording(project=head.project, stack=args.stack)
+        existing = diff_mod.existing_ids(load_spec(head_path, stack=args.stack).spec)
+    d = diff_mod.diff(base, head, existing)
+    if base_path is None:
+        d.note = f"`{args.base}` does not exist: the stack is new, everything is created."
     text = {"json": diff_mod.to_json, "markdown": diff_mod.to_markdown, "text": diff_mod.to_text}[args.format](d)
     _write(text, args.output)
-    return 0
+    return 2 if args.exit_code and not d.empty else 0
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -95,14 +120,32 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _object_ids(values: list[str]) -> dict[str, str]:
+    """--object-id KIND:NAME=GUID, repeated."""
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, oid = value.rpartition("=")
+        kind, colon, name = key.partition(":")
+        if not sep or not colon or kind not in import_ids.OBJECT_ID_KINDS or not name or not import_ids.arm_guid(oid.strip()):
+            kinds = ", ".join(import_ids.OBJECT_ID_KINDS)
+            raise CommandError(f"--object-id '{value}': write KIND:NAME=OBJECT_ID with KIND one of {kinds}, e.g. --object-id 'group:API Testers=0b6f1c52-...'", 2)
+        out[f"{kind}:{name}"] = oid.strip().lower()
+    return out
+
+
 def cmd_import_ids(args: argparse.Namespace) -> int:
-    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
     subscription = args.subscription or os.environ.get("ARM_SUBSCRIPTION_ID") or os.environ.get("AZURE_SUBSCRIPTION_ID")
-    _write(import_ids.dumps(rec, subscription), args.output)
-    for note in import_ids.not_imported(rec):
-        print(f"note: {note}", file=sys.stderr)
     if not subscription:
-        print("note: no --subscription (or ARM_SUBSCRIPTION_ID) given: ids hold a placeholder subscription", file=sys.stderr)
+        raise CommandError("import-ids needs the subscription the resources live in: add --subscription ID (or set ARM_SUBSCRIPTION_ID); `az account show --query id -o tsv` prints yours", 2)
+    if not import_ids.arm_guid(subscription):
+        raise CommandError(f"--subscription '{subscription}' is not a subscription id (a GUID): `az account show --query id -o tsv` prints yours", 2)
+    object_ids = _object_ids(args.object_id or [])
+    # principals by name answer with the given object ids: role assignment names come out as Azure has them
+    lookups = {key.split(":", 1)[1]: oid for key, oid in object_ids.items() if key.split(":", 1)[0] in ("user", "group", "sp")}
+    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack, subscription=subscription.lower(), lookups=lookups)
+    result = import_ids.import_plan(rec, subscription.lower(), object_ids)
+    _write(import_ids.dumps(result), args.output)
+    print(import_ids.report(result), file=sys.stderr, end="")
     return 0
 
 
@@ -127,6 +170,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--stack", default="dev")
     d.add_argument("--format", choices=["markdown", "json", "text"], default="markdown")
     d.add_argument("-o", "--output")
+    d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (0: no change), for pipelines")
     d.set_defaults(func=cmd_diff)
 
     g = sub.add_parser("graph", help="the resource graph: dot, mermaid or svg")
@@ -139,6 +183,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     i = sub.add_parser("import-ids", help="a `pulumi import --file` document for adopting resources made by hand")
     i.add_argument("--stack", default="dev")
     i.add_argument("spec", nargs="?")
-    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID)")
+    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID); required")
+    i.add_argument(
+        "--object-id",
+        action="append",
+        metavar="KIND:NAME=ID",
+        help="an Entra object id the plan cannot know offline (KIND: app, app-sp, user, group, sp); repeat as needed",
+    )
     i.add_argument("-o", "--output")
     i.set_defaults(func=cmd_import_ids)

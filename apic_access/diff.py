@@ -1,4 +1,12 @@
-"""What a spec change does to Azure: resources added, removed and changed between two plans."""
+"""What a spec change does to Azure: for each resource, the action Pulumi will take.
+
+Two recordings of the program (BASE and HEAD) are compared by URN. A resource only in HEAD
+is created; one only in BASE is deleted in Azure (or only forgotten, with `retainOnDelete`);
+one in both is unchanged, updated in place, or replaced when a property changes that the
+provider cannot update (`components/arm.py` records which, with sources), and protected or
+unprotected when its `protect` option flips. Dependencies alone are no action: Pulumi sends
+nothing to Azure for them.
+"""
 
 from __future__ import annotations
 
@@ -6,104 +14,307 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from components import arm
+from config.model import Spec
+
+from .import_ids import arm_id
 from .plan import describe, short_type
-from .recorder import Recording, Registration
+from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration
+
+ACTIONS = ("replace", "delete", "create", "update", "protect", "unprotect", "retain")
+MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    path: str
+    old: Any
+    new: Any
+    replaces: str | None = None  # the source of the fact when this change forces a replacement
 
 
 @dataclass
-class Change:
-    resource: Registration
-    paths: list[str]  # changed input paths, e.g. properties.title
+class Entry:
+    """One resource and what Pulumi does to it."""
+
+    action: str  # one of ACTIONS
+    resource: Registration  # HEAD's registration; BASE's for a delete or retain
+    changes: list[PropertyChange] = field(default_factory=list)
+    mode: str | None = None  # a replacement: "delete-before-create" | "create-before-delete"
+    protection: str | None = None  # "protect" | "unprotect" when the option flips alongside a change
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return [c.path for c in self.changes]
+
+    @property
+    def keep_command(self) -> str | None:
+        """The one line that keeps a deleted resource in Azure."""
+        return f"pulumi state delete '{self.resource.urn}'" if self.action == "delete" else None
 
 
 @dataclass
 class Diff:
     stack: str
-    added: list[Registration] = field(default_factory=list)
-    removed: list[Registration] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    note: str | None = None  # e.g. the stack is new at BASE
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not self.entries
+
+    def of(self, *actions: str) -> list[Entry]:
+        return [e for e in self.entries if e.action in actions]
+
+    @property
+    def added(self) -> list[Registration]:
+        return [e.resource for e in self.of("create")]
+
+    @property
+    def removed(self) -> list[Registration]:
+        return [e.resource for e in self.of("delete", "retain")]
+
+    @property
+    def changed(self) -> list[Entry]:
+        return self.of("update", "replace", "protect", "unprotect")
+
+    def counts(self) -> dict[str, int]:
+        return {a: len(self.of(a)) for a in ACTIONS}
+
+    def summary(self) -> str:
+        """Replacements and deletions first: they are what a reviewer must not miss."""
+        c = self.counts()
+        words = {
+            "replace": "to replace",
+            "delete": "to delete in Azure",
+            "create": "to create",
+            "update": "to update in place",
+            "protect": "to protect",
+            "unprotect": "to unprotect",
+            "retain": "to drop from the stack but keep in Azure",
+        }
+        return ", ".join(f"{c[a]} {words[a]}" for a in ACTIONS if c[a] or a in ("replace", "delete", "create", "update"))
 
 
-def changed_paths(a: Any, b: Any, prefix: str = "") -> list[str]:
-    """Input paths whose values differ between `a` and `b`."""
+def changed_values(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """(path, old, new) for every input whose value differs between `a` and `b`."""
     if isinstance(a, dict) and isinstance(b, dict):
-        out: list[str] = []
+        out: list[tuple[str, Any, Any]] = []
         for key in sorted(set(a) | set(b)):
             sub = f"{prefix}.{key}" if prefix else key
             if key not in a or key not in b:
-                out.append(sub)
+                out.append((sub, a.get(key), b.get(key)))
             else:
-                out += changed_paths(a[key], b[key], sub)
+                out += changed_values(a[key], b[key], sub)
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         out = []
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            out += changed_paths(x, y, f"{prefix}[{i}]")
+            out += changed_values(x, y, f"{prefix}[{i}]")
         return out
-    return [] if a == b else [prefix or "(value)"]
+    return [] if a == b else [(prefix or "(value)", a, b)]
 
 
-def diff(base: Recording, head: Recording) -> Diff:
-    """Compare by URN, so a renamed spec key shows as removed + added (a replacement)."""
+def changed_paths(a: Any, b: Any, prefix: str = "") -> list[str]:
+    """Input paths whose values differ between `a` and `b`."""
+    return [p for p, _, _ in changed_values(a, b, prefix)]
+
+
+def _ignored(path: str, ignore: list[str]) -> bool:
+    return any(path == i or path.startswith((i + ".", i + "[")) for i in ignore)
+
+
+def _arm_id(r: Registration) -> str | None:
+    try:
+        rid = arm_id(r, PLACEHOLDER_SUBSCRIPTION)
+    except KeyError:
+        return None
+    return rid.lower() if rid else None
+
+
+def existing_ids(spec: Spec) -> set[str]:
+    """Lower-case ARM ids (placeholder subscription) of everything the spec marks `existing: true`."""
+    ac = spec.api_center
+    sub = PLACEHOLDER_SUBSCRIPTION
+    ws = f"{arm.service_id(sub, ac.resource_group, ac.name)}/workspaces/{arm.WORKSPACE}"
+    ids: list[str] = []
+    kv = spec.key_vault
+    if kv is not None:
+        vault = arm.vault_id(sub, kv.resource_group, kv.name)
+        ids += [vault] if kv.existing else []
+        ids += [f"{vault}/secrets/{s.name}" for s in kv.secrets.values() if s.existing]
+    ids += [f"{ws}/environments/{e.name}" for e in spec.environments.values() if e.existing]
+    for api in spec.apis.values():
+        ids += [f"{ws}/apis/{api.name}"] if api.existing else []
+        for v in api.versions.values():
+            ids += [f"{ws}/apis/{api.name}/versions/{v.name}"] if v.existing else []
+            ids += [f"{ws}/apis/{api.name}/versions/{v.name}/definitions/{d.name}" for d in v.definitions.values() if d.existing]
+        ids += [f"{ws}/apis/{api.name}/deployments/{d.name}" for d in api.deployments.values() if d.existing]
+    return {i.lower() for i in ids}
+
+
+def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> Diff:
+    """Compare by URN, so a renamed spec key shows as a delete and a create.
+
+    `existing`: lower-case ARM ids HEAD's spec marks `existing: true`, so a managed resource
+    flipped to existing is named as such.
+    """
     old = {r.urn: r for r in base.resources if r.custom}
     new = {r.urn: r for r in head.resources if r.custom}
     out = Diff(stack=head.stack)
-    out.added = [new[u] for u in sorted(new.keys() - old.keys())]
-    out.removed = [old[u] for u in sorted(old.keys() - new.keys())]
+    for urn in sorted(new.keys() - old.keys()):
+        out.entries.append(Entry("create", new[urn]))
     for urn in sorted(old.keys() & new.keys()):
-        paths = changed_paths(old[urn].inputs, new[urn].inputs)
-        if old[urn].dependencies != new[urn].dependencies:
-            paths.append("(dependencies)")
-        if paths:
-            out.changed.append(Change(new[urn], paths))
+        entry = _compare(old[urn], new[urn])
+        if entry:
+            out.entries.append(entry)
+    head_ids = {rid: r for r in new.values() if (rid := _arm_id(r))}
+    for urn in sorted(old.keys() - new.keys()):
+        out.entries.append(_removal(old[urn], head_ids, existing or set()))
+    order = {a: i for i, a in enumerate(ACTIONS)}
+    out.entries.sort(key=lambda e: order[e.action])  # stable: URN order within an action
     return out
 
 
-def to_json(d: Diff) -> str:
-    def res(r: Registration) -> dict[str, Any]:
-        return {"urn": r.urn, "type": r.type, "name": r.name}
+def _compare(a: Registration, b: Registration) -> Entry | None:
+    ignore = list(b.options.get("ignoreChanges", []))
+    declared = list(b.options.get("replaceOnChanges", []))
+    changes = []
+    for path, before, after in changed_values(a.inputs, b.inputs):
+        if _ignored(path, ignore):
+            continue
+        source = arm.forces_replacement(b.type, path)
+        if source is None and _ignored(path, declared):
+            source = "the program's replaceOnChanges option"
+        changes.append(PropertyChange(path, before, after, source))
+    was, now = bool(a.options.get("protect")), bool(b.options.get("protect"))
+    protection = None if was == now else ("protect" if now else "unprotect")
+    if not changes:
+        return Entry(protection, b) if protection else None
+    replace = any(c.replaces for c in changes)
+    entry = Entry("replace" if replace else "update", b, changes, protection=protection)
+    if replace:
+        first = arm.deletes_first(b.type, bool(b.options.get("deleteBeforeReplace")))
+        entry.mode = "delete-before-create" if first else "create-before-delete"
+        if was and now:
+            entry.notes.append("protected: `pulumi up` refuses to replace it until `protect` is turned off")
+        if not first and _arm_id(a) is not None and _arm_id(a) == _arm_id(b):
+            entry.notes.append("its Azure id stays the same, so the create reaches the resource it replaces before that one is deleted: check `pulumi preview`")
+    return entry
 
-    return (
-        json.dumps(
-            {
-                "stack": d.stack,
-                "added": [res(r) for r in d.added],
-                "removed": [res(r) for r in d.removed],
-                "changed": [{**res(c.resource), "paths": c.paths} for c in d.changed],
-            },
-            indent=2,
+
+def _removal(r: Registration, head_ids: dict[str, Registration], existing: set[str]) -> Entry:
+    if r.options.get("retainOnDelete"):
+        return Entry("retain", r, notes=["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"])
+    entry = Entry("delete", r)
+    rid = _arm_id(r)
+    if rid and rid in existing:
+        entry.notes.append("now `existing: true` in the spec, but the stack created it: `pulumi up` deletes it in Azure")
+    if r.options.get("protect"):
+        entry.notes.append("protected: `pulumi up` refuses to delete it until `protect` is turned off")
+    if rid:
+        under = sorted(
+            short_type(x.type) + " " + x.name
+            for xid, x in head_ids.items()
+            if xid.startswith(rid + "/") and not any(e.lower() in xid for e in arm.CASCADE_EXCLUDES)
         )
-        + "\n"
-    )
+        if under:
+            shown = ", ".join(under[:5]) + (f" and {len(under) - 5} more" if len(under) > 5 else "")
+            entry.notes.append(f"Azure deletes what is under it too, though this stack still manages it: {shown}")
+    return entry
+
+
+def shorten(value: Any, limit: int = MAX_VALUE) -> str:
+    """A value as a reviewer reads it: JSON for structures, long text cut in the middle."""
+    if value is None:
+        return "(none)"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if value == SECRET:
+        return SECRET
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + "…" + text[-(limit - 1 - half) :]
+
+
+def _change_text(c: PropertyChange) -> str:
+    return f"{c.path}: {shorten(c.old)} → {shorten(c.new)}" + (" (forces replacement)" if c.replaces else "")
+
+
+def _headline(e: Entry) -> str:
+    if e.action == "replace":
+        order = "delete, then create" if e.mode == "delete-before-create" else "create, then delete"
+        return f"replace ({order})"
+    if e.action == "delete":
+        return "delete (deleted in Azure)"
+    return {"create": "create", "update": "update in place", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
+
+
+def _details(e: Entry) -> list[str]:
+    lines = []
+    if e.action == "create" or e.action in ("delete", "retain"):
+        detail = describe(e.resource)
+        if detail:
+            lines.append(detail)
+    lines += [_change_text(c) for c in e.changes]
+    protection = e.protection or (e.action if e.action in ("protect", "unprotect") else None)
+    if protection == "unprotect":
+        lines.append("`protect` turned off: from now on Pulumi may delete or replace it")
+    elif protection == "protect":
+        lines.append("`protect` turned on: Pulumi refuses to delete or replace it")
+    lines += e.notes
+    if e.keep_command:
+        lines.append(f"to keep it in Azure: `{e.keep_command}` before `pulumi up`")
+    return lines
+
+
+def to_json(d: Diff) -> str:
+    def one(e: Entry) -> dict[str, Any]:
+        r = e.resource
+        out: dict[str, Any] = {"action": e.action, "urn": r.urn, "type": r.type, "name": r.name}
+        if e.changes:
+            out["changes"] = [{"path": c.path, "old": c.old, "new": c.new, **({"forcesReplacement": c.replaces} if c.replaces else {})} for c in e.changes]
+        if e.mode:
+            out["replaceMode"] = e.mode
+        if e.protection:
+            out["protection"] = e.protection
+        if e.action == "delete":
+            out["deletedInAzure"] = True
+            out["keepInAzure"] = f"{e.keep_command} (before pulumi up)"
+        if e.notes:
+            out["notes"] = e.notes
+        return out
+
+    return json.dumps({"stack": d.stack, **({"note": d.note} if d.note else {}), "summary": d.counts(), "changed": not d.empty, "resources": [one(e) for e in d.entries]}, indent=2) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(d: Diff) -> str:
-    head = f"### apic-access plan diff: stack `{d.stack}`"
+    head = f"### apic-access plan diff: stack `{d.stack}`" + (f"\n\n{d.note}" if d.note else "")
     if d.empty:
         return f"{head}\n\nNo changes: this spec change leaves Azure as it is.\n"
-    lines = [head, "", f"**{len(d.added)} to add, {len(d.changed)} to change, {len(d.removed)} to remove.**", ""]
-    if d.removed:
-        lines.append("> :warning: Removing resources deletes them in Azure (role assignments, bindings, secrets...). Check each one.")
+    lines = [head, "", f"**{d.summary()}.**", ""]
+    if d.of("replace", "delete"):
+        lines.append("> :warning: Replacements delete a resource and create it again; deletions delete it in Azure. Check each one.")
         lines.append("")
-    lines += ["| | type | name | detail |", "|---|---|---|---|"]
-    for r in d.added:
-        lines.append(f"| + | `{short_type(r.type)}` | `{r.name}` | {describe(r).replace('|', '/')} |")
-    for c in d.changed:
-        lines.append(f"| ~ | `{short_type(c.resource.type)}` | `{c.resource.name}` | changed: {', '.join(f'`{p}`' for p in c.paths)} |")
-    for r in d.removed:
-        lines.append(f"| - | `{short_type(r.type)}` | `{r.name}` | {describe(r).replace('|', '/')} |")
+    lines += ["| action | type | name | detail |", "|---|---|---|---|"]
+    for e in d.entries:
+        detail = "<br>".join(_cell(x) for x in _details(e))
+        lines.append(f"| **{_headline(e)}** | `{short_type(e.resource.type)}` | `{e.resource.name}` | {detail} |")
     return "\n".join(lines) + "\n"
 
 
 def to_text(d: Diff) -> str:
+    note = [d.note] if d.note else []
     if d.empty:
-        return f"No changes for stack '{d.stack}'.\n"
-    lines = [f"Stack '{d.stack}': {len(d.added)} to add, {len(d.changed)} to change, {len(d.removed)} to remove"]
-    lines += [f"  + {short_type(r.type)} {r.name}" for r in d.added]
-    lines += [f"  ~ {short_type(c.resource.type)} {c.resource.name}: {', '.join(c.paths)}" for c in d.changed]
-    lines += [f"  - {short_type(r.type)} {r.name}" for r in d.removed]
+        return "\n".join([*note, f"No changes for stack '{d.stack}'."]) + "\n"
+    lines = [*note, f"Stack '{d.stack}': {d.summary()}"]
+    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "protect": "~", "unprotect": "~", "retain": "-"}
+    for e in d.entries:
+        lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
+        lines += [f"      {x}" for x in _details(e) if e.action != "create"]
     return "\n".join(lines) + "\n"

@@ -6,19 +6,32 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
+from components import arm
+
 from .recorder import Recording, Registration
 
-_ROLE_NAMES = {
-    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
-    "1df7cd83-1d3f-41df-95b0-53b30d963369": "Credential Access Reader",
-    "c7244dfb-f447-457d-b2ba-3999044d1706": "API Center Data Reader",
-}
+
+def _review(r: Registration) -> dict[str, Any]:
+    """What `diff` states for a resource, here against an empty stack: it is created; and
+    which later changes would replace it instead of updating it, and how."""
+    if not r.custom:
+        return {}
+    out: dict[str, Any] = {"action": "create"}
+    facts = sorted({p for p, _ in arm.FORCE_NEW.get(r.type, ())} | set(r.options.get("replaceOnChanges", [])))
+    if facts:
+        out["replaceOnChanges"] = facts
+        out["replaceMode"] = "delete-before-create" if arm.deletes_first(r.type, bool(r.options.get("deleteBeforeReplace"))) else "create-before-delete"
+    if r.options.get("protect"):
+        out["protected"] = True
+    return out
 
 
 def to_json(rec: Recording) -> dict[str, Any]:
+    custom = [r for r in rec.resources if r.custom]
     return {
         "project": rec.project,
         "stack": rec.stack,
+        "summary": {"create": len(custom), "update": 0, "replace": 0, "delete": 0, "protected": sum(bool(r.options.get("protect")) for r in custom)},
         "resources": [
             {
                 "urn": r.urn,
@@ -29,6 +42,7 @@ def to_json(rec: Recording) -> dict[str, Any]:
                 "inputs": r.inputs,
                 "dependencies": r.dependencies,
                 **({"options": r.options} if r.options else {}),
+                **_review(r),
             }
             for r in rec.resources
         ],
@@ -60,7 +74,7 @@ def describe(r: Registration) -> str:
         role = str(i.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
         scope = str(i.get("scope", ""))
         tail = "/".join(scope.split("/")[-2:])
-        return f"{_ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {i.get('principalId')} at {tail}"
+        return f"{arm.ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {i.get('principalId')} at {tail}"
     if r.type == "azure-native:resources:Resource":
         return f"{i.get('resourceType')} {i.get('resourceName')} @ {i.get('apiVersion')}"
     if r.type == PREVIEW_RESOURCE_TYPE:

@@ -119,10 +119,24 @@ def _dynamic_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, recording: Recording, preview: bool, platform_outputs: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        recording: Recording,
+        preview: bool,
+        platform_outputs: dict[str, Any] | None = None,
+        *,
+        subscription: str = PLACEHOLDER_SUBSCRIPTION,
+        lookups: Mapping[str, str] | None = None,
+    ):
         self.recording = recording
         self.preview = preview
         self.platform_outputs = platform_outputs or {}
+        self.subscription = subscription
+        self.lookups = {k.lower(): v for k, v in (lookups or {}).items()}
+
+    def _oid(self, kind: str, name: str) -> str:
+        """A lookup's object id: the one given for this name, else the stable stand-in."""
+        return self.lookups.get(name.lower()) or fake_object_id(kind, name)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
@@ -146,29 +160,29 @@ class _Mocks(pulumi.runtime.Mocks):
         self.recording.invokes.append((token, a))
         self.recording.invoke_providers.append(args.provider or "")
         if token == "azure-native:authorization:getClientConfig":
-            return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": PLACEHOLDER_SUBSCRIPTION, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
+            return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": self.subscription, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
         if token == "azuread:index/getClientConfig:getClientConfig":
             return {"tenantId": PLACEHOLDER_TENANT, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
         if token == "azuread:index/getUser:getUser":
             upn = a.get("userPrincipalName") or a.get("mail") or ""
-            return {"objectId": fake_object_id("user", upn), "userPrincipalName": upn}
+            return {"objectId": self._oid("user", upn), "userPrincipalName": upn}
         if token == "azuread:index/getGroup:getGroup":
             name = a.get("displayName") or ""
-            return {"objectId": fake_object_id("group", name), "displayName": name}
+            return {"objectId": self._oid("group", name), "displayName": name}
         if token == "azuread:index/getServicePrincipal:getServicePrincipal":
             name = a.get("displayName") or a.get("clientId") or ""
-            return {"objectId": fake_object_id("servicePrincipal", name), "displayName": name, "clientId": fake_object_id("client", name)}
+            return {"objectId": self._oid("servicePrincipal", name), "displayName": name, "clientId": fake_object_id("client", name)}
         if token == "azuread:index/getUsers:getUsers":
             names = list(a.get("userPrincipalNames") or [])
-            return {"userPrincipalNames": names, "objectIds": [fake_object_id("user", n) for n in names]}
+            return {"userPrincipalNames": names, "objectIds": [self._oid("user", n) for n in names]}
         if token == "azuread:index/getGroups:getGroups":
             names = list(a.get("displayNames") or [])
-            return {"displayNames": names, "objectIds": [fake_object_id("group", n) for n in names]}
+            return {"displayNames": names, "objectIds": [self._oid("group", n) for n in names]}
         if token == "azuread:index/getServicePrincipals:getServicePrincipals":
             if a.get("clientIds"):  # offline, a GUID stays the object id it may be
                 return {"clientIds": [], "objectIds": [], "displayNames": []}
             names = list(a.get("displayNames") or [])
-            return {"displayNames": names, "objectIds": [fake_object_id("servicePrincipal", n) for n in names]}
+            return {"displayNames": names, "objectIds": [self._oid("servicePrincipal", n) for n in names]}
         if token == "azure-native:managedidentity:getUserAssignedIdentity":
             name = a.get("resourceName") or ""
             return {"principalId": fake_object_id("identity", name), "clientId": fake_object_id("identity-client", name), "tenantId": PLACEHOLDER_TENANT}
@@ -190,6 +204,17 @@ class _Monitor(pulumi_mocks.MockMonitor):
                 options["deleteBeforeReplace"] = True
             if list(request.additionalSecretOutputs):
                 options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+            # what a diff needs to state Pulumi's action: kept in Azure on delete, properties
+            # whose change the program ignores, and those it declares replace-on-change
+            if request.retainOnDelete:
+                options["retainOnDelete"] = True
+            if list(request.ignoreChanges):
+                options["ignoreChanges"] = sorted(request.ignoreChanges)
+            if list(request.replaceOnChanges):
+                options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+            named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
+            if named:  # names this resource had before (the SDK's own type aliases are left out)
+                options["aliases"] = named
             self.recording.resources.append(
                 Registration(
                     urn=response.urn,
@@ -222,15 +247,17 @@ class _Monitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def _spec_facts(spec_path: Path, stack: str, project: str) -> tuple[dict[str, str], dict[str, Any]]:
+def _spec_facts(spec_path: Path, stack: str, project: str, platform_stack: str | None, subscription: str) -> tuple[dict[str, str], dict[str, Any]]:
     """Config for every secret the spec reads (a plan never needs the real values), and the
-    outputs a platform stack deployed from this spec would have."""
+    outputs the platform stack would have: the same spec deployed under the platform
+    stack's own name, so a name that depends on ${stack} shows the mismatch offline."""
     try:
         spec = load_spec(spec_path, stack=stack, project=project).spec
+        platform_name = platform_stack.rsplit("/", 1)[-1] if platform_stack else stack
+        ac = load_spec(spec_path, stack=platform_name, project=project).spec.api_center if platform_name != stack else spec.api_center
     except Exception:  # noqa: BLE001 - the program itself reports spec problems
         return {}, {}
-    ac = spec.api_center
-    platform = {"apiCenterId": f"/subscriptions/{PLACEHOLDER_SUBSCRIPTION}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
+    platform = {"apiCenterId": f"/subscriptions/{subscription}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
     return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform
 
 
@@ -259,14 +286,18 @@ def record(
     preview: bool = True,
     program: Path | None = None,
     secret_placeholders: bool = True,
+    subscription: str | None = None,
+    lookups: Mapping[str, str] | None = None,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
     Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
+    `subscription` replaces the placeholder subscription (ids then are the real ones);
+    `lookups` answers Entra lookups by name (lower case) with real object ids.
     """
     # the spec and its definition files are loaded once for the engine and the program both
     with per_command.scope():
-        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders)
+        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups)
 
 
 def _record(
@@ -278,13 +309,16 @@ def _record(
     preview: bool,
     program: Path | None,
     secret_placeholders: bool,
+    subscription: str | None = None,
+    lookups: Mapping[str, str] | None = None,
 ) -> Recording:
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
-    placeholders, platform_outputs = _spec_facts(spec_path, stack, project)
+    subscription = subscription or PLACEHOLDER_SUBSCRIPTION
+    placeholders, platform_outputs = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
-    mocks = _Mocks(recording, preview, platform_outputs)
+    mocks = _Mocks(recording, preview, platform_outputs, subscription=subscription, lookups=lookups)
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))

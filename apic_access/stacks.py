@@ -1,31 +1,164 @@
-"""Which spec a stack uses: `apic-access:spec` in Pulumi.<stack>.yaml, else config/<stack>.yaml."""
+"""A stack's settings: `Pulumi.<stack>.yaml`, read and checked like the spec.
+
+Which spec a stack uses: `apic-access:spec`, else `config/<stack>.yaml`. Every
+`apic-access:*` key is checked (known keys, shard syntax, a readable spec path, a platform
+stack reference in `org/project/stack` form) and problems are reported at
+`Pulumi.<stack>.yaml:line:col`, so a typo there fails `validate`, not `pulumi up`.
+Secure values stay encrypted: we never read them.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from components.shard import Shard, ShardError
+from config.errors import Mark, Problem, did_you_mean
+from config.loader import PosMap, load_yaml
 
 NAMESPACE = "apic-access"
+SETTINGS = ("spec", "shard", "platformStack")  # the non-secret keys the program reads
+STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
+
+
+@dataclass
+class StackFile:
+    """Pulumi.<stack>.yaml as read: its `apic-access:*` values and what is wrong with it."""
+
+    path: Path
+    exists: bool = False
+    values: dict[str, Any] = field(default_factory=dict)  # short key (spec, shard, ...) -> value
+    problems: list[Problem] = field(default_factory=list)
+    _config: PosMap | None = None
+    _keys: dict[str, str] = field(default_factory=dict)  # short key -> key as written
+
+    def mark(self, key: str, *, of_key: bool = False) -> Mark:
+        if self._config is None or key not in self._keys:
+            return Mark(str(self.path), 1, 1)
+        written = self._keys[key]
+        return self._config.key_mark(written) if of_key else self._config.value_mark(written)
+
+    def where(self, key: str) -> str:
+        return f"config.{self._keys.get(key, f'{NAMESPACE}:{key}')}"
+
+    def setting(self, key: str) -> str | None:
+        value = self.values.get(key)
+        return value if isinstance(value, str) and value else None
+
+    def is_secret(self, key: str) -> bool:
+        value = self.values.get(key)
+        return isinstance(value, dict) and "secure" in value
+
+
+def stack_file_path(stack: str, project_dir: Path | None = None) -> Path:
+    return (project_dir or Path.cwd()) / f"Pulumi.{stack}.yaml"
+
+
+def read_stack_file(stack: str, project_dir: Path | None = None) -> StackFile:
+    path = stack_file_path(stack, project_dir)
+    out = StackFile(path)
+    if not path.is_file():
+        return out
+    out.exists = True
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.problems.append(Problem(Mark(str(path), 1, 1), "", f"cannot read the stack file ({exc}): save it as UTF-8 text"))
+        return out
+    data, problems = load_yaml(text, str(path))
+    if problems:
+        out.problems += [Problem(p.mark, p.path, p.message.replace("YAML syntax error", "not valid YAML (a Pulumi stack file)")) for p in problems]
+        return out
+    if data is None:
+        return out
+    if not isinstance(data, PosMap):
+        out.problems.append(Problem(Mark(str(path), 1, 1), "", "a stack file is a mapping with a `config:` section, not a single value or list"))
+        return out
+    config = data.get("config")
+    if config is None:
+        return out
+    if not isinstance(config, PosMap):
+        out.problems.append(Problem(data.value_mark("config"), "config", "must be a mapping of `namespace:key: value`"))
+        return out
+    out._config = config
+    for key, value in config.items():
+        # a key without a namespace belongs to the project, which is apic-access
+        namespace, _, short = key.rpartition(":") if ":" in key else (NAMESPACE, ":", key)
+        if namespace == NAMESPACE:
+            out.values[short] = value
+            out._keys[short] = key
+    return out
+
+
+def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, project_dir: Path | None = None) -> list[Problem]:
+    """Every `apic-access:*` key of the stack file; `secrets`: the spec's `fromConfig` keys, when known."""
+    problems = list(sf.problems)
+    if not sf.exists or problems:
+        return problems
+    base = project_dir or Path.cwd()
+
+    def error(key: str, message: str, *, of_key: bool = False, severity: str = "error") -> None:
+        problems.append(Problem(sf.mark(key, of_key=of_key), sf.where(key), message, severity))
+
+    known = [*SETTINGS, *(secrets or ())]
+    for key, value in sf.values.items():
+        if sf.is_secret(key):
+            if secrets is not None and key not in secrets:
+                error(key, f"secret '{NAMESPACE}:{key}' is read by no `fromConfig` of the spec{did_you_mean(key, list(secrets))}: remove it or fix the name", of_key=True, severity="warning")
+            continue
+        if key in SETTINGS:
+            if not isinstance(value, str) or not value:
+                error(key, f"must be a text value, not {type(value).__name__}: `pulumi config set {NAMESPACE}:{key} VALUE`")
+            continue
+        if secrets is not None and key in secrets:
+            error(key, f"holds a secret in plain text: set it with `pulumi config set --secret {NAMESPACE}:{key} VALUE`")
+            continue
+        if secrets is None:
+            continue  # the spec could not be read: its secret keys are unknown, nothing to judge this key by
+        error(
+            key,
+            f"unknown key '{NAMESPACE}:{key}'{did_you_mean(f'{NAMESPACE}:{key}', [f'{NAMESPACE}:{k}' for k in known])}: apic-access reads "
+            f"{', '.join(f'{NAMESPACE}:{k}' for k in SETTINGS)} and the secrets the spec names with `fromConfig`; remove it or fix the name",
+            of_key=True,
+        )
+
+    spec = sf.setting("spec")
+    if spec is not None:
+        target = Path(spec) if Path(spec).is_absolute() else base / spec
+        if not target.is_file():
+            error("spec", f"spec file '{spec}' not found (relative to the project folder {base}): fix the path")
+    shard_text = sf.setting("shard")
+    shard = None
+    if "shard" in sf.values and shard_text is not None:
+        try:
+            shard = Shard.parse(shard_text)
+        except ShardError as exc:
+            error("shard", str(exc).replace(f"apic-access:shard is '{shard_text}'", f"'{shard_text}' is not a shard"))
+    ref = sf.setting("platformStack")
+    if ref is not None and not STACK_REF.match(ref):
+        error("platformStack", f"'{ref}' is not a stack reference: write ORG/PROJECT/STACK, e.g. contoso/{NAMESPACE}/platform")
+    if ref is not None and shard is not None and shard.owns_platform:
+        error("platformStack", f"only inventory shards (tag:NAME, prefix:NAME) read the platform stack; this stack's shard is '{shard_text}': remove it", severity="warning")
+    if shard is not None and shard.kind in ("tag", "prefix") and ref is None and "platformStack" not in sf.values:
+        error(
+            "shard",
+            f"an inventory shard without {NAMESPACE}:platformStack is never checked against the platform stack's API center: "
+            f"`pulumi config set {NAMESPACE}:platformStack ORG/{NAMESPACE}/platform`",
+            severity="warning",
+        )
+    return problems
 
 
 def stack_config(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
-    """The stack's config values (secure values stay encrypted: we never read them)."""
-    path = (project_dir or Path.cwd()) / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        return {}
-    config = data.get("config") if isinstance(data, dict) else None
-    return config if isinstance(config, dict) else {}
+    """The stack's config values as `namespace:key` (secure values stay encrypted); {} when unreadable."""
+    sf = read_stack_file(stack, project_dir)
+    return {f"{NAMESPACE}:{k}": v for k, v in sf.values.items()}
 
 
 def config_value(stack: str, key: str, project_dir: Path | None = None) -> Any:
-    config = stack_config(stack, project_dir)
-    return config.get(f"{NAMESPACE}:{key}")
+    return read_stack_file(stack, project_dir).values.get(key)
 
 
 def spec_path(stack: str, project_dir: Path | None = None) -> Path:

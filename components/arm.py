@@ -234,3 +234,80 @@ def portal_properties(*, title: str, enabled: bool, anonymous: bool, client_id: 
         "allowAnonymousAccess": anonymous,
         "authentication": {"clientId": client_id, "tenantId": tenant_id, "authMode": "azureRbac"},
     }
+
+
+# --- What a change does: the properties whose change is a replacement --------------------
+#
+# Pulumi replaces a resource (a delete and a create) when a property changes that the
+# provider cannot update in place. Paths are input paths as the provider receives them
+# (camelCase); a path covers everything below it. Each fact names its source.
+_ARM_PATH = "azure-native: every property of the resource's ARM URL path forces a replacement (pulumi/pulumi-azure-native#77)"
+_LOCATION = (
+    "azure-native: `location` is create-only in the ARM spec (x-ms-mutability [read, create] on TrackedResource.location), "
+    "which the provider turns into a replacement (pulumi/pulumi-azure-native#137)"
+)
+_RG_LOCATION = "azure-native provider/pkg/gen/replacement.go, forceNewMap Resources.ResourceGroup: location"
+_ROLE = "azure-native provider/pkg/gen/replacement.go, forceNewMap Authorization.RoleAssignment: principalId, scope (ARM: RoleAssignmentUpdateNotPermitted; pulumi/pulumi-azure-native#771, #1010)"
+_AZUREAD = "pulumi_azuread SDK docstring: \"Changing this forces a new resource to be created\""
+
+
+def _facts(source: str, *paths: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p, source) for p in paths)
+
+
+_WS = ("resourceGroupName", "serviceName", "workspaceName")
+FORCE_NEW: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "azure-native:resources:ResourceGroup": _facts(_ARM_PATH, "resourceGroupName") + _facts(_RG_LOCATION, "location"),
+    "azure-native:apicenter:Service": _facts(_ARM_PATH, "resourceGroupName", "serviceName") + _facts(_LOCATION, "location"),
+    "azure-native:managedidentity:UserAssignedIdentity": _facts(_ARM_PATH, "resourceGroupName", "resourceName") + _facts(_LOCATION, "location"),
+    "azure-native:keyvault:Vault": _facts(_ARM_PATH, "resourceGroupName", "vaultName") + _facts(_LOCATION, "location"),
+    "azure-native:keyvault:Secret": _facts(_ARM_PATH, "resourceGroupName", "vaultName", "secretName"),
+    "azure-native:apicenter:Environment": _facts(_ARM_PATH, *_WS, "environmentName"),
+    "azure-native:apicenter:Api": _facts(_ARM_PATH, *_WS, "apiName"),
+    "azure-native:apicenter:ApiVersion": _facts(_ARM_PATH, *_WS, "apiName", "versionName"),
+    "azure-native:apicenter:ApiDefinition": _facts(_ARM_PATH, *_WS, "apiName", "versionName", "definitionName"),
+    "azure-native:apicenter:Deployment": _facts(_ARM_PATH, *_WS, "apiName", "deploymentName"),
+    # the generic resource behind the preview types: its id is built from these
+    "azure-native:resources:Resource": _facts(_ARM_PATH, "resourceGroupName", "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName"),
+    "azure-native:authorization:RoleAssignment": _facts(_ARM_PATH, "scope", "roleAssignmentName") + _facts(_ROLE, "principalId"),
+    "azuread:index/applicationRedirectUris:ApplicationRedirectUris": _facts(_AZUREAD, "applicationId", "type"),
+    "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri": _facts(_AZUREAD, "applicationId", "identifierUri"),
+    "azuread:index/applicationPermissionScope:ApplicationPermissionScope": _facts(_AZUREAD, "applicationId", "scopeId"),
+    "azuread:index/applicationOwner:ApplicationOwner": _facts(_AZUREAD, "applicationId", "ownerObjectId"),
+    "azuread:index/applicationApiAccess:ApplicationApiAccess": _facts(_AZUREAD, "applicationId", "apiClientId"),
+    "azuread:index/applicationPassword:ApplicationPassword": _facts(
+        _AZUREAD, "applicationId", "displayName", "endDate", "endDateRelative", "rotateWhenChanged", "startDate"
+    ),
+    "azuread:index/servicePrincipal:ServicePrincipal": _facts(
+        "terraform-provider-azuread service_principal_resource.go: the client (application) id is ForceNew", "clientId"
+    ),
+    # our dynamic providers: PreviewResource.diff replaces on a new ARM id (deleting first, see DELETE_FIRST_TYPES)
+    "pulumi-python:dynamic/apicenter:PreviewResource": _facts("components/preview_resource.py: diff() replaces on resourceId", "resourceId"),
+    # DefinitionImport.diff: a new definition id
+    "pulumi-python:dynamic/apicenter:DefinitionImport": _facts("components/definition_import.py: diff() replaces on definitionId", "definitionId"),
+}
+
+# How Pulumi replaces, when the program sets no `deleteBeforeReplace`: azure-native and dynamic
+# providers create the new resource first, then delete the old; the Terraform bridge (azuread)
+# deletes first for resources without an auto-named property, which is all of azuread's we use
+# (pulumi/pulumi-terraform#465).
+DELETE_FIRST_PROVIDERS = ("azuread",)
+# resource types whose provider asks for delete-before-replace itself (DiffResult.delete_before_replace)
+DELETE_FIRST_TYPES = ("pulumi-python:dynamic/apicenter:PreviewResource",)
+
+# Deleting a resource in ARM deletes the resources under its id (an API takes its versions,
+# definitions and deployments with it). Role assignments are separate objects and stay.
+CASCADE_EXCLUDES = ("/providers/Microsoft.Authorization/roleAssignments/",)
+
+
+def forces_replacement(type_: str, path: str) -> str | None:
+    """The source of the fact when a change at `path` replaces a resource of `type_`, else None."""
+    for fact, source in FORCE_NEW.get(type_, ()):
+        if path == fact or path.startswith((fact + ".", fact + "[")) or fact.startswith((path + ".", path + "[")):
+            return source
+    return None
+
+
+def deletes_first(type_: str, delete_before_replace: bool) -> bool:
+    """Whether a replacement of `type_` deletes the old resource before creating the new one."""
+    return delete_before_replace or type_ in DELETE_FIRST_TYPES or type_.split(":", 1)[0] in DELETE_FIRST_PROVIDERS

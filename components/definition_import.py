@@ -24,6 +24,7 @@ import pulumi.dynamic
 from apic_access.azure_client import Arm, AzureError, TokenSource, arm_endpoint, pulumi_credential
 
 from . import arm
+from .dynamic import OnceSerializedResource
 
 # ARM contract of the action (the api-version the project uses for API Center).
 IMPORT_API_VERSION = arm.IMPORT_SPECIFICATION_API_VERSION
@@ -116,7 +117,10 @@ class DefinitionImportProvider(pulumi.dynamic.ResourceProvider):
         return None
 
 
-class DefinitionImport(pulumi.dynamic.Resource, module="apicenter", name="DefinitionImport"):
+_DEFAULT_PROVIDER = DefinitionImportProvider()  # one object, so its serialized form is made once (components/dynamic.py)
+
+
+class DefinitionImport(OnceSerializedResource, module="apicenter", name="DefinitionImport"):
     """The specification file of one API definition, imported into it.
 
     Pass the definition's ARM id, the format (`specification_name`, `specification_version`),
@@ -142,4 +146,4 @@ class DefinitionImport(pulumi.dynamic.Resource, module="apicenter", name="Defini
             "content": content,
             "contentHash": content_hash,
         }
-        super().__init__(provider or DefinitionImportProvider(), name, props, opts)
+        super().__init__(provider or _DEFAULT_PROVIDER, name, props, opts)

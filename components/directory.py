@@ -3,6 +3,9 @@
 Object ids are used as they are. Lookups are invokes, so their results are plain strings
 known at preview time: role assignment names derived from them stay stable.
 
+Names are compared as Entra compares them, without regard to case: `Alice@Fabrikam.com` and
+`alice@fabrikam.com` are one user, looked up once, with one object id.
+
 Names are looked up in batches (`prefetch`, with the plural getUsers/getGroups/
 getServicePrincipals): each synchronous invoke makes the Pulumi SDK run its event loop
 over everything already queued, so one invoke per name made lookups the largest cost of a
@@ -42,7 +45,7 @@ class Directory:
                     self.prefetch([(kind, ref)])
                 return self._cache.get((kind, ref), ref.lower())
             return ref.lower()
-        key = (kind, ref)
+        key = (kind, ref.lower())
         if key not in self._cache:
             self._cache[key] = self._lookup(kind, ref)
         return self._cache[key]
@@ -52,14 +55,14 @@ class Directory:
         todo: dict[str, list[str]] = {}
         client_ids: list[str] = []
         for kind, ref in wanted:
-            if (kind, ref) in self._cache:
+            if (kind, ref) in self._cache or (kind, ref.lower()) in self._cache:
                 continue
             if GUID.match(ref):
                 if kind == "servicePrincipals" and ref not in client_ids:
                     client_ids.append(ref)
                 continue
             todo.setdefault(kind, [])
-            if ref not in todo[kind]:
+            if ref.lower() not in (n.lower() for n in todo[kind]):
                 todo[kind].append(ref)
         if client_ids:
             # a service principal's GUID is its client id if Entra knows it as one, else its object id
@@ -77,7 +80,7 @@ class Directory:
                     found = self._lookup_each(kind, batch)
                 for name in batch:
                     if name.lower() in found:
-                        self._cache[(kind, name)] = found[name.lower()]
+                        self._cache[(kind, name.lower())] = found[name.lower()]
 
     @staticmethod
     def _lookup_many(kind: str, names: list[str]) -> dict[str, str]:

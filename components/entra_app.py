@@ -103,11 +103,13 @@ class EntraApp(pulumi.ComponentResource):
                 opts=part,
             )
         for owner in app.owners:
+            # named without regard to case, as Entra matches UPNs (an alias keeps older stacks)
+            written = f"{app.key}/owner/{owner}"
             azuread.ApplicationOwner(
-                f"{app.key}/owner/{owner}",
+                written if owner == owner.lower() else f"{app.key}/owner/{owner.lower()}",
                 application_id=reg,
                 owner_object_id=ctx.directory.object_id("users", owner),
-                opts=part,
+                opts=part if owner == owner.lower() else child(self, depends_on=[self.application], aliases=[pulumi.Alias(name=written)]),
             )
         self.service_principal = azuread.ServicePrincipal(app.key, client_id=self.client_id, opts=child(self))
 

@@ -30,6 +30,8 @@ import pulumi.dynamic
 
 from apic_access.azure_client import Arm, AzureError, TokenSource, arm_endpoint
 
+from .dynamic import OnceSerializedResource
+
 # inputs that describe the resource in Azure; the rest (specPaths, writeOnly, adopt, what) only
 # guide messages and checks, and never cause an update
 _AZURE_INPUTS = ("resourceId", "apiVersion", "properties")
@@ -275,7 +277,10 @@ def _properties(resource: Mapping[str, Any]) -> Mapping[str, Any]:
     return found if isinstance(found, Mapping) else {}
 
 
-class PreviewResource(pulumi.dynamic.Resource, module="apicenter", name="PreviewResource"):
+_DEFAULT_PROVIDER = PreviewResourceProvider()  # one object, so its serialized form is made once (components/dynamic.py)
+
+
+class PreviewResource(OnceSerializedResource, module="apicenter", name="PreviewResource"):
     """One authConfigs, securityRequirements or portals resource of an API center.
 
     `resource_id` is its full ARM id, `properties` the ARM `properties` to write (Key Vault
@@ -307,4 +312,4 @@ class PreviewResource(pulumi.dynamic.Resource, module="apicenter", name="Preview
             "adopt": adopt,
             "what": what or name,
         }
-        super().__init__(provider or PreviewResourceProvider(), name, props, opts)
+        super().__init__(provider or _DEFAULT_PROVIDER, name, props, opts)

@@ -25,6 +25,7 @@ def assign(
     principal_type: str,
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource | None] | None = None,
+    aliases: Sequence[pulumi.Alias] | None = None,
 ) -> azure_native.authorization.RoleAssignment:
     """Grant `role` at `scope`.
 
@@ -46,6 +47,7 @@ def assign(
             parent=parent,
             depends_on=[d for d in depends_on or [] if d is not None],
             delete_before_replace=True,
+            aliases=list(aliases) if aliases else None,
         ),
     )
 
@@ -64,8 +66,12 @@ def grant_all(
     spec's names (`<prefix>/<kind>/<name>`) and keyed by their object ids."""
     for kind, refs in (("users", principals.users), ("groups", principals.groups), ("servicePrincipals", principals.service_principals)):
         for ref, object_id in ctx.directory.resolve(kind, refs):
+            # Entra ignores case: so does the logical name, or a case-only edit would delete
+            # the one assignment both names point to. The alias keeps stacks named before.
+            written = f"{logical_prefix}/{kind}/{ref}"
             assign(
-                f"{logical_prefix}/{kind}/{ref}",
+                f"{logical_prefix}/{kind}/{ref.lower()}",
+                aliases=[pulumi.Alias(name=written)] if ref != ref.lower() else None,
                 subscription_id=ctx.subscription_id,
                 scope=scope,
                 role=role,

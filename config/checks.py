@@ -92,6 +92,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         for i, owner in enumerate(_list(_map(spec).get("owners"))):
             if isinstance(owner, str) and "@" not in owner and not GUID.match(owner):
                 c.error(["entraApps", app, "owners", i], f"'{owner}' is neither a user principal name nor an object id")
+        _check_case_duplicates(c, ["entraApps", app, "owners"], _list(_map(spec).get("owners")))
 
     used_configs: set[str] = set()
     for name, spec in auth.items():
@@ -218,3 +219,19 @@ def _check_principals(c: _Checker, p: list[Any], entry: dict[str, Any]) -> None:
     for i, user in enumerate(_list(entry.get("users"))):
         if isinstance(user, str) and "@" not in user and not GUID.match(user):
             c.error([*p, "users", i], f"'{user}' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`")
+    for kind in ("users", "groups", "servicePrincipals"):
+        _check_case_duplicates(c, [*p, kind], _list(entry.get(kind)))
+
+
+def _check_case_duplicates(c: _Checker, p: list[Any], names: list[Any]) -> None:
+    """Entra compares UPNs and display names without regard to case: two spellings are one principal."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            continue
+        first = seen.setdefault(name.lower(), i)
+        if first != i and names[first] != name:
+            c.error(
+                [*p, i],
+                f"'{name}' and '{names[first]}' ({format_path([p[-1], first])}) differ only in case: Entra treats them as one principal; keep one of them",
+            )

@@ -14,14 +14,26 @@ policies again once the values are known.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+try:
+    from components import arm
+except ImportError:  # the policy host runs the pack with its own folder as the import root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    try:
+        from components import arm
+    except ImportError:  # a pack published on its own carries a copy of arm.py beside this file
+        import arm  # type: ignore[no-redef]
 
 KEY_VAULT = "azure-native:keyvault:Vault"
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword"
 
-CREDENTIAL_ACCESS_READER = "1df7cd83-1d3f-41df-95b0-53b30d963369"
+# every fact about Azure lives in components/arm.py (the ARM contract)
+CREDENTIAL_ACCESS_READER = arm.CREDENTIAL_ACCESS_READER
 
 # The engine's placeholders for values only known after apply (boolean, number, string,
 # array, asset, archive, object), as the policy SDK receives them.
@@ -168,7 +180,7 @@ def credential_access_reader(resource_type: str, props: Mapping[str, Any]) -> li
     if not _is_string(scope) or not scope or _BINDING.match(scope):
         return []  # a missing scope is the role-assignment-scope policy's to report
     return [
-        f'the Azure API Center Credential Access Reader role is assigned at "{scope}", which is not a binding: scope it to '
+        f'the {arm.ROLE_NAMES[arm.CREDENTIAL_ACCESS_READER]} role is assigned at "{scope}", which is not a binding: scope it to '
         f"one binding, {BINDING_SCOPE_SHAPE}, so that the principal can read that binding's credentials only (in the spec: "
         "an access entry of the API version)."
     ]

@@ -80,7 +80,7 @@ def test_no_secret_plaintext_in_any_output(tmp_path: Path) -> None:
                 plan.to_markdown(rec),
                 graph.to_dot(rec),
                 graph.to_mermaid(rec),
-                import_ids.dumps(rec, "sub"),
+                import_ids.dumps(import_ids.import_plan(rec, "11111111-2222-3333-4444-555555555555")),
                 diff.to_markdown(diff.diff(rec, rec)),
                 repr(rec.invokes),
             ]
@@ -109,18 +109,3 @@ def test_prod_stacks_protect_the_service_vault_and_apps() -> None:
         "azuread:index/applicationRegistration:ApplicationRegistration",
     }
     assert not any(r.options.get("protect") for r in record(DEV, stack="dev").resources)
-
-
-def test_import_ids_name_every_resource_but_the_preview_types(tmp_path: Path) -> None:
-    rec = record(DEV, stack="dev")
-    doc = import_ids.import_file(rec, "11111111-2222-3333-4444-555555555555")
-    entries = doc["resources"]
-    preview = [r for r in rec.resources if r.type == import_ids.PREVIEW_RESOURCE]
-    assert len(entries) == len(rec.resources) - len(preview)
-    assert not {e["type"] for e in entries} & {import_ids.PREVIEW_RESOURCE, "azure-native:resources:Resource"}
-    ids = {e["logicalName"]: e.get("id") for e in entries if not e.get("component")}
-    assert ids["kv-contoso-dev"] == "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-contoso-apis-dev/providers/Microsoft.KeyVault/vaults/kv-contoso-dev"
-    (note,) = import_ids.not_imported(rec)
-    assert "`adopt: true`" in note and "petstore/v1-0/petstore-key" in note  # how the binding is adopted instead
-    names = {e["name"] for e in entries}
-    assert all(e["parent"] in names for e in entries if "parent" in e)

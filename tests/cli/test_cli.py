@@ -83,10 +83,18 @@ def test_plan_json_shape(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     code, out, _ = run(capsys, "plan", "--format", "json")
     plan = json.loads(out)
     assert code == 0
-    assert set(plan) == {"project", "stack", "resources", "outputs"}
+    assert set(plan) == {"project", "stack", "summary", "resources", "outputs"}
     assert (plan["project"], plan["stack"]) == ("apic-access", "dev")
     for r in plan["resources"]:
         assert {"urn", "type", "name", "custom", "parent", "inputs", "dependencies"} <= set(r)
+    custom = [r for r in plan["resources"] if r["custom"]]
+    assert plan["summary"] == {"create": len(custom), "update": 0, "replace": 0, "delete": 0, "protected": 0}
+    assert {r["action"] for r in custom} == {"create"}
+    # what a later change would replace, as `diff` states it
+    (service,) = [r for r in custom if r["type"] == "azure-native:apicenter:Service"]
+    assert "location" in service["replaceOnChanges"] and service["replaceMode"] == "create-before-delete"
+    assignment = next(r for r in custom if r["type"] == "azure-native:authorization:RoleAssignment")
+    assert {"scope", "principalId"} <= set(assignment["replaceOnChanges"]) and assignment["replaceMode"] == "delete-before-create"
 
 
 def test_plan_of_an_invalid_spec_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -116,8 +124,8 @@ def test_diff_adding_one_api_shows_only_its_resources(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "diff", str(base), str(head), "--format", "json")
     d = json.loads(out)
     assert code == 0
-    assert sorted(r["name"] for r in d["added"]) == ["orders", "orders/v1-0"]
-    assert d["removed"] == [] and d["changed"] == []
+    assert [(r["action"], r["name"]) for r in d["resources"]] == [("create", "orders"), ("create", "orders/v1-0")]
+    assert d["summary"] == {"replace": 0, "delete": 0, "create": 2, "update": 0, "protect": 0, "unprotect": 0, "retain": 0}
 
 
 def test_diff_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -128,9 +136,9 @@ def test_diff_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tm
     code, out, _ = run(capsys, "diff", str(base), str(head))
     assert code == 0
     assert out == (
-        "### apic-access plan diff: stack `dev`\n\n**0 to add, 1 to change, 0 to remove.**\n\n"
-        "| | type | name | detail |\n|---|---|---|---|\n"
-        "| ~ | `apicenter:Environment` | `prod` | changed: `title` |\n"
+        "### apic-access plan diff: stack `dev`\n\n**0 to replace, 0 to delete in Azure, 0 to create, 1 to update in place.**\n\n"
+        "| action | type | name | detail |\n|---|---|---|---|\n"
+        "| **update in place** | `apicenter:Environment` | `prod` | title: Prod → Production |\n"
     )
 
 
@@ -147,7 +155,7 @@ def test_diff_reads_git_revisions(capsys: pytest.CaptureFixture[str], tmp_path: 
     monkeypatch.chdir(repo)
     code, out, _ = run(capsys, "diff", "HEAD:config/dev.yaml", "config/dev.yaml", "--format", "text")
     assert code == 0
-    assert out == "Stack 'dev': 1 to add, 0 to change, 0 to remove\n  + apicenter:Environment prod\n"
+    assert out == "Stack 'dev': 0 to replace, 0 to delete in Azure, 1 to create, 0 to update in place\n  + apicenter:Environment prod: create\n"
 
 
 def test_graph_dot_parses(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -215,7 +223,8 @@ def test_each_command_reads_and_checks_the_spec_and_a_definition_file_once(
 ) -> None:
     spec = five_versions(tmp_path)
     counts = count_loads_reads_and_checks(monkeypatch, tmp_path / "petstore.yaml")
-    code, out, err = run(capsys, command, str(spec))
+    extra = ["--subscription", "11111111-2222-3333-4444-555555555555"] if command == "import-ids" else []
+    code, out, err = run(capsys, command, *extra, str(spec))
     assert code == 0, out + err
     assert counts == {"spec loads": 1, "file reads": 1, "file checks": 1}
 

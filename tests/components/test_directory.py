@@ -109,3 +109,12 @@ def test_a_batch_entra_refuses_names_the_principal_at_its_spec_position(monkeypa
         f"config/dev.yaml:112:22: apis.petstore.versions.v1-0.access[0].groups[0]: {reason}",
         f"config/dev.yaml:114:22: apis.petstore.versions.v1-0.access[1].groups[0]: {reason}",
     ]
+
+
+def test_names_are_matched_without_regard_to_case(entra: list[tuple[str, object]]) -> None:
+    """Entra matches display names and UPNs case-insensitively: one lookup, one object id."""
+    d = Directory()
+    d.prefetch([("groups", "API Testers"), ("groups", "api testers")])
+    assert entra == [("getGroups", ("API Testers",))]
+    assert d.object_id("groups", "Api Testers") == d.object_id("groups", "API Testers") == "g-1"
+    assert entra == [("getGroups", ("API Testers",))]  # answered from the cache

@@ -1,0 +1,207 @@
+"""The diff states what Azure will see: replacements (and in which order), updates with old
+and new values, protection changes, deletions with the way to keep a resource, and
+nothing at all for a change Azure does not see."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from apic_access import diff
+from apic_access.cli import main
+from apic_access.recorder import SECRET, Recording, Registration, record
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def config(tmp_path: Path) -> Path:
+    """A throwaway copy of the example specs, to edit as a pull request would."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    return tmp_path / "config"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def diff_of(before: Path, after: Path, stack: str) -> diff.Diff:
+    return diff.diff(record(before, stack=stack), record(after, stack=stack))
+
+
+def test_location_change_replaces_the_service(config: Path, tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "prod.yaml", "location: westeurope", "location: northeurope")
+    d = diff_of(before / "prod.yaml", config / "prod.yaml", "prod")
+    by_name = {e.resource.name: e for e in d.entries}
+    service = by_name["contoso-apis-prod"]
+    assert service.action == "replace" and service.mode == "create-before-delete"
+    assert [(c.path, c.old, c.new) for c in service.changes] == [("location", "westeurope", "northeurope")]
+    assert "x-ms-mutability" in (service.changes[0].replaces or "")
+    assert by_name["kv-contoso-prod"].action == "replace"
+    assert by_name["rg-contoso-apis-prod"].action == "replace"
+    # the portal redirect URIs follow the new host names: an update, not a replacement
+    assert by_name["portal-signin/spa"].action == "update"
+    assert d.summary().startswith("3 to replace, 0 to delete in Azure")
+
+
+def test_title_change_shows_old_and_new(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "title: Petstore\n", "title: Petstore API\n")
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "text", "--exit-code")
+    assert code == 2  # something changes: pipelines can tell
+    assert out == "Stack 'dev': 0 to replace, 0 to delete in Azure, 0 to create, 1 to update in place\n  ~ apicenter:Api petstore: update in place\n      title: Petstore → Petstore API\n"
+    code, _ = run(capsys, "diff", str(config / "dev.yaml"), str(config / "dev.yaml"), "--exit-code")
+    assert code == 0
+
+
+def test_turning_protect_off_on_prod_is_an_unprotect(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "prod.yaml", "protect: true ", "protect: false")
+    code, out = run(capsys, "diff", str(before / "prod.yaml"), str(config / "prod.yaml"), "--stack", "prod", "--format", "json")
+    d = json.loads(out)
+    assert code == 0
+    assert {(r["action"], r["name"]) for r in d["resources"]} == {
+        ("unprotect", "rg-contoso-apis-prod"),
+        ("unprotect", "contoso-apis-prod"),
+        ("unprotect", "kv-contoso-prod"),
+        ("unprotect", "petstore-oauth"),
+        ("unprotect", "portal-signin"),
+    }
+    assert d["summary"]["unprotect"] == 5 and d["changed"] is True
+
+
+def test_existing_true_on_a_managed_api_is_deleted_in_azure(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "  petstore:\n    title: Petstore\n", "  petstore:\n    existing: true\n    title: Petstore\n")
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "text")
+    assert code == 0
+    lines = out.splitlines()
+    i = lines.index("  - apicenter:Api petstore: delete (deleted in Azure)")
+    block = lines[i + 1 : i + 6]
+    assert "      now `existing: true` in the spec, but the stack created it: `pulumi up` deletes it in Azure" in block
+    assert any(line.startswith("      Azure deletes what is under it too, though this stack still manages it: apicenter:ApiDefinition petstore/v1-0/openapi") for line in block)
+    urn = "urn:pulumi:dev::apic-access::apic-access:index:Inventory$azure-native:apicenter:Api::petstore"
+    assert f"      to keep it in Azure: `pulumi state delete '{urn}'` before `pulumi up`" in block
+    assert lines[0] == "Stack 'dev': 0 to replace, 1 to delete in Azure, 0 to create, 0 to update in place"
+
+
+def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    text = (config / "dev.yaml").read_text(encoding="utf-8")
+    start = text.index("  partner-orders:")
+    end = text.index("\nportal:")
+    (config / "dev.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    d = diff_of(before / "dev.yaml", config / "dev.yaml", "dev")
+    assert d.entries and {e.action for e in d.entries} == {"delete"}
+    assert all(e.keep_command == f"pulumi state delete '{e.resource.urn}'" for e in d.entries)
+    assert all("existing" not in " ".join(e.notes) for e in d.entries)
+    md = diff.to_markdown(d)
+    assert md.splitlines()[2].startswith("**0 to replace, ") and "to delete in Azure" in md.splitlines()[2]
+    assert "| **delete (deleted in Azure)** | `apicenter:Api` | `partner-orders` |" in md
+
+
+def test_a_spec_new_at_base_diffs_against_an_empty_stack(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "config").mkdir(parents=True)
+    (repo / "README").write_text("x", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "config" / "test.yaml").write_text("specVersion: 1\napiCenter: {name: apis-t, resourceGroup: rg-t, location: eastus}\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, out = run(capsys, "diff", "HEAD:config/test.yaml", "config/test.yaml", "--stack", "test", "--format", "text")
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "`HEAD:config/test.yaml` does not exist: the stack is new, everything is created.",
+        "Stack 'test': 0 to replace, 0 to delete in Azure, 2 to create, 0 to update in place",
+    ]
+
+
+def test_base_revision_reads_definitions_outside_the_spec_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs" / "stacks").mkdir(parents=True)
+    (repo / "openapi").mkdir()
+    (repo / "openapi" / "pets.yaml").write_text((ROOT / "config" / "apis" / "petstore-v1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    spec = repo / "specs" / "stacks" / "dev.yaml"
+    body = (
+        "specVersion: 1\napiCenter: {name: apis-d, resourceGroup: rg-d, location: eastus}\n"
+        "apis:\n  pets:\n    title: Pets\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n"
+        "        definitions:\n          openapi: {title: OpenAPI, file: ../../openapi/pets.yaml}\n"
+    )
+    spec.write_text(body, encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    spec.write_text(body.replace("title: Pets", "title: Pets API"), encoding="utf-8")
+    monkeypatch.chdir(repo / "specs")  # REV:PATH is relative to the repository's top, as in git
+    code, out = run(capsys, "diff", "HEAD:specs/stacks/dev.yaml", "stacks/dev.yaml", "--format", "text")
+    assert code == 0, out
+    assert out.splitlines()[1:] == ["  ~ apicenter:Api pets: update in place", "      title: Pets → Pets API"]
+
+
+def test_values_are_masked_and_shortened() -> None:
+    assert diff.shorten(SECRET) == SECRET
+    long = "https://" + "a" * 200 + ".example.com/end"
+    short = diff.shorten(long)
+    assert len(short) == diff.MAX_VALUE and short.startswith("https://aaa") and short.endswith(".example.com/end") and "…" in short
+    assert diff.shorten({"b": 1, "a": [True]}) == '{"a": [true], "b": 1}'
+    assert diff.shorten(None) == "(none)"
+
+
+def test_secret_values_never_appear(config: Path, tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "fromConfig: petstoreApiKey", "fromConfig: petstoreApiKey2")
+    secrets = {"apic-access:petstoreApiKey": "old-PLAINTEXT-1", "apic-access:petstoreApiKey2": "new-PLAINTEXT-2"}
+    d = diff.diff(record(before / "dev.yaml", stack="dev", config=secrets), record(config / "dev.yaml", stack="dev", config=secrets))
+    rendered = diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)
+    assert "PLAINTEXT" not in rendered
+    assert d.entries == []  # a secret's source changed, the recorded value is [secret] either way
+
+
+def _reg(name: str, type_: str, inputs: dict, **options: object) -> Registration:
+    return Registration(urn=f"urn:pulumi:dev::apic-access::{type_}::{name}", type=type_, name=name, custom=True, parent="", inputs=inputs, dependencies=[], options=dict(options))
+
+
+def test_order_protection_retain_and_ignored_changes() -> None:
+    spa = "azuread:index/applicationRedirectUris:ApplicationRedirectUris"
+    base = Recording("apic-access", "dev", [
+        _reg("app/spa", spa, {"applicationId": "/applications/1", "type": "SPA", "redirectUris": ["https://a"]}),
+        _reg("kept", "azure-native:apicenter:Environment", {"environmentName": "kept", "title": "K"}, retainOnDelete=True),
+        _reg("guarded", "azure-native:apicenter:Environment", {"environmentName": "guarded", "title": "G"}, protect=True),
+        _reg("secret", "azuread:index/applicationPassword:ApplicationPassword", {"endDate": "2030-01-01T00:00:00Z", "displayName": "x"}, ignoreChanges=["endDate"]),
+    ])
+    head = Recording("apic-access", "dev", [
+        _reg("app/spa", spa, {"applicationId": "/applications/1", "type": "PublicClient", "redirectUris": ["https://a"]}),
+        _reg("secret", "azuread:index/applicationPassword:ApplicationPassword", {"endDate": "2031-01-01T00:00:00Z", "displayName": "x"}, ignoreChanges=["endDate"]),
+    ])
+    d = diff.diff(base, head)
+    by_name = {e.resource.name: e for e in d.entries}
+    assert set(by_name) == {"app/spa", "kept", "guarded"}  # an ignored property is no change
+    assert by_name["app/spa"].action == "replace" and by_name["app/spa"].mode == "delete-before-create"  # the Terraform bridge deletes first
+    assert by_name["kept"].action == "retain" and by_name["kept"].keep_command is None
+    assert by_name["guarded"].action == "delete"
+    assert "protected: `pulumi up` refuses to delete it until `protect` is turned off" in by_name["guarded"].notes
+    assert [e.action for e in d.entries] == ["replace", "delete", "retain"]  # replacements and deletions first

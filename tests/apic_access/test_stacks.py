@@ -1,0 +1,102 @@
+"""Pulumi.<stack>.yaml is part of validation: every apic-access:* key is checked and
+problems point at the stack file, for `validate` and for `plan` alike."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from apic_access.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def stack_file(project: Path, stack: str, text: str) -> Path:
+    path = project / f"Pulumi.{stack}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+SHARD = "config:\n  apic-access:spec: config/sharded.yaml\n  apic-access:shard: {shard}\n  apic-access:platformStack: contoso/apic-access/platform\n"
+
+
+def test_a_shard_typo_fails_validate_at_the_stack_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack_file(project, "inv-1", SHARD.format(shard="tag=shard-1"))
+    code, out, err = run(capsys, "validate", "--stack", "inv-1")
+    assert code == 1
+    assert out == (
+        "Pulumi.inv-1.yaml:3:22: config.apic-access:shard: 'tag=shard-1' is not a shard: use `platform`, `tag:NAME` "
+        "(APIs whose `tags` include NAME) or `prefix:NAME` (APIs whose key starts with NAME)\n"
+    )
+    assert err == "Pulumi.inv-1.yaml: 1 error(s)\n"
+    # plan answers the same user mistake the same way: exit 1, never an internal error
+    code, out, err = run(capsys, "plan", "--stack", "inv-1")
+    assert code == 1 and out.startswith("Pulumi.inv-1.yaml:3:22: config.apic-access:shard:") and "internal error" not in out + err
+
+
+def test_unknown_keys_values_and_references(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack_file(
+        project,
+        "dev",
+        "config:\n  apic-access:spec: config/dev.yaml\n  apic-access:shrad: platform\n  apic-access:platformStack: platform\n"
+        "  apic-access:petstoreApiKey: plain-text\n  azure-native:location: eastus\n",
+    )
+    code, out, _ = run(capsys, "validate", "--stack", "dev")
+    assert code == 1
+    assert out.splitlines() == [
+        "Pulumi.dev.yaml:3:3: config.apic-access:shrad: unknown key 'apic-access:shrad' (did you mean 'apic-access:shard'?): apic-access reads "
+        "apic-access:spec, apic-access:shard, apic-access:platformStack and the secrets the spec names with `fromConfig`; remove it or fix the name",
+        "Pulumi.dev.yaml:4:30: config.apic-access:platformStack: 'platform' is not a stack reference: write ORG/PROJECT/STACK, e.g. contoso/apic-access/platform",
+        "Pulumi.dev.yaml:5:31: config.apic-access:petstoreApiKey: holds a secret in plain text: set it with "
+        "`pulumi config set --secret apic-access:petstoreApiKey VALUE`",
+    ]
+
+
+def test_a_stack_file_that_is_not_yaml(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack_file(project, "dev", "config:\n  apic-access:spec: [config/dev.yaml\n")
+    code, out, err = run(capsys, "validate", "--stack", "dev")
+    assert code == 1
+    assert out == "Pulumi.dev.yaml:3:1: (top level): not valid YAML (a Pulumi stack file): did not find expected ',' or ']'; check indentation and quoting\n"
+    assert err == "Pulumi.dev.yaml: 1 error(s)\n"
+    code, out, _ = run(capsys, "plan", "--stack", "dev")
+    assert code == 1 and out.startswith("Pulumi.dev.yaml:3:1:")
+
+
+def test_a_missing_spec_is_the_stack_files_problem(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack_file(project, "test", "config:\n  apic-access:spec: config/tets.yaml\n")
+    code, out, _ = run(capsys, "validate", "--stack", "test")
+    assert code == 1
+    assert out == f"Pulumi.test.yaml:2:21: config.apic-access:spec: spec file 'config/tets.yaml' not found (relative to the project folder {project}): fix the path\n"
+
+
+def test_secrets_are_never_read_and_unused_ones_are_flagged(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack_file(
+        project,
+        "dev",
+        "config:\n  apic-access:spec: config/dev.yaml\n  apic-access:petstoreApiKey:\n    secure: AAABAxyz\n  apic-access:oldKey:\n    secure: AAABAabc\n",
+    )
+    code, out, _ = run(capsys, "validate", "--stack", "dev")
+    assert code == 0
+    assert out == "Pulumi.dev.yaml:5:3: config.apic-access:oldKey: warning: secret 'apic-access:oldKey' is read by no `fromConfig` of the spec: remove it or fix the name\n"
+
+
+def test_the_example_stack_files_validate(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for stack in ("dev", "prod"):
+        code, out, _ = run(capsys, "validate", "--stack", stack)
+        assert (code, out) == (0, "")

@@ -1,0 +1,57 @@
+"""Cross-checks: names Entra compares without regard to case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.errors import SpecError
+from config.spec import load_spec
+
+MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"
+ACCESS = (
+    "authConfigs:\n  basic-auth: {title: Basic, http: {scheme: basic}}\n"
+    "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n"
+    "        access:\n          - authConfig: basic-auth\n"
+)
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_spec(spec)
+    return [str(p).replace(str(spec), "SPEC") for p in err.value.problems if p.severity == "error"]
+
+
+def test_two_capitalizations_of_one_upn_fail_naming_both(tmp_path: Path) -> None:
+    text = MIN + ACCESS + "            users: [alice@fabrikam.com, bob@fabrikam.com, Alice@Fabrikam.com]\n"
+    assert problems(tmp_path, text) == [
+        "SPEC:18:59: apis.orders.versions.v1-0.access[0].users[2]: 'Alice@Fabrikam.com' and 'alice@fabrikam.com' (users[0]) differ only in case: "
+        "Entra treats them as one principal; keep one of them"
+    ]
+
+
+def test_groups_readers_and_owners_too(tmp_path: Path) -> None:
+    text = (
+        MIN
+        + "entraApps:\n  app:\n    displayName: App\n    owners: [Ann@x.com, ann@x.com]\n"
+        + ACCESS
+        + "            groups: [API Testers, api testers]\n"
+        + "portal:\n  signIn: {entraApp: app}\n  readers:\n    servicePrincipals: [CI, ci]\n"
+    )
+    found = problems(tmp_path, text)
+    assert [p.split(": ")[1] for p in found] == [
+        "entraApps.app.owners[1]",
+        "apis.orders.versions.v1-0.access[0].groups[1]",
+        "portal.readers.servicePrincipals[1]",
+    ]
+    assert "'api testers' and 'API Testers' (groups[0]) differ only in case" in found[1]
+
+
+def test_distinct_names_are_fine(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MIN + ACCESS + "            users: [bob@fabrikam.com, alice@fabrikam.com]\n", encoding="utf-8")
+    loaded = load_spec(spec)
+    assert loaded.spec.apis["orders"].versions["v1-0"].access[0].principals.users == ("alice@fabrikam.com", "bob@fabrikam.com")
