@@ -51,6 +51,7 @@ _COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "azuread:index/application:Application": (("clientId",), ("objectId",)),
     "azuread:index/applicationRegistration:ApplicationRegistration": (("clientId",), ("objectId",)),
     "azuread:index/servicePrincipal:ServicePrincipal": (("objectId",),),
+    "azuread:index/group:Group": (("objectId",),),
     "azuread:index/applicationPassword:ApplicationPassword": (("value",), ("keyId",)),
 }
 

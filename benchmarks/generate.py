@@ -102,7 +102,7 @@ def generate(n: int) -> dict[str, Any]:
         "entraApps": {
             "bench-oauth": {
                 "displayName": "Bench API (${stack})",
-                "identifierUri": "api://bench-${stack}",
+                "identifierUri": "api://{tenantId}/bench-${stack}",
                 "scopes": [{"value": "Api.Read", "description": "Read"}],
                 "clientSecret": {"expiresInDays": 180},
                 "owners": ["platform-owner@contoso.com"],

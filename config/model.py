@@ -49,6 +49,7 @@ class ApiCenter:
     tags: FrozenMap[str, str] = field(default_factory=frozen)
     protect: bool = False
     preview_api_versions: FrozenMap[str, str] = field(default_factory=frozen)
+    role_assignment_budget: int = 4000  # Azure's fixed per-subscription limit unless lowered
 
     @property
     def identity_type(self) -> str:
@@ -189,6 +190,8 @@ class Access:
     binding: str
     auth_config: str
     principals: Principals
+    via: str = "direct"  # direct | group: accessDefaults applied
+    scope: str = "binding"  # binding | version | api: accessDefaults applied
 
 
 @dataclass(frozen=True)
