@@ -30,6 +30,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components import gc_tuning
+from config.grants import Budget, budget
 from config.spec import load_spec
 
 SECRET = "[secret]"
@@ -80,6 +81,12 @@ class Recording:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    budget: Budget | None = None  # the whole spec's role assignments (all shards), from the model
+
+    @property
+    def role_assignments(self) -> int:
+        """Role assignments this plan (this stack) creates."""
+        return sum(1 for r in self.resources if r.type == "azure-native:authorization:RoleAssignment")
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -220,16 +227,16 @@ class _Monitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def _spec_facts(spec_path: Path, stack: str, project: str) -> tuple[dict[str, str], dict[str, Any]]:
-    """Config for every secret the spec reads (a plan never needs the real values), and the
-    outputs a platform stack deployed from this spec would have."""
+def _spec_facts(spec_path: Path, stack: str, project: str) -> tuple[dict[str, str], dict[str, Any], Budget | None]:
+    """Config for every secret the spec reads (a plan never needs the real values), the
+    outputs a platform stack deployed from this spec would have, and its role-assignment budget."""
     try:
         spec = load_spec(spec_path, stack=stack, project=project).spec
     except Exception:  # noqa: BLE001 - the program itself reports spec problems
-        return {}, {}
+        return {}, {}, None
     ac = spec.api_center
     platform = {"apiCenterId": f"/subscriptions/{PLACEHOLDER_SUBSCRIPTION}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
-    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform
+    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform, budget(spec)
 
 
 @contextmanager
@@ -265,7 +272,7 @@ def record(
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
-    placeholders, platform_outputs = _spec_facts(spec_path, stack, project)
+    placeholders, platform_outputs, recording.budget = _spec_facts(spec_path, stack, project)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
     mocks = _Mocks(recording, preview, platform_outputs)
     monitor = _Monitor(mocks, recording)
