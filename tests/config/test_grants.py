@@ -237,3 +237,29 @@ def test_adding_a_principal_to_a_group_entry_changes_only_its_members(tmp_path: 
 def test_unknown_via_or_scope_is_refused(tmp_path: Path, field: str, value: str) -> None:
     (error,) = _errors(_spec(tmp_path, _entry("key", 1, **{field: value})))
     assert f"apis.petstore.versions.v1-0.access[0].{field}: '{value}' is not one of:" in error
+
+
+def test_the_readmes_scale_table_is_what_validate_counts() -> None:
+    from config.build import build
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Within Azure's limits", 1)[1].split("##", 1)[0]
+    layouts = {
+        "per principal, at the binding (the default)": {},
+        "`via: group`, at the binding": {"via": "group"},
+        "per principal, `scope: version`": {"scope": "version"},
+        "`via: group`, `scope: version`": {"via": "group", "scope": "version"},
+        "`via: group`, `scope: api`": {"via": "group", "scope": "api"},
+        "each binding to one of 20 team groups, `scope: api`": {"scope": "api", "team_groups": 20},
+    }
+    rows = {cells[0]: cells[1:] for line in section.splitlines() if line.startswith("| ") and (cells := [c.strip() for c in line.strip("|").split("|")])[0] in layouts}
+    assert rows.keys() == layouts.keys()
+    for label, layout in layouts.items():
+        for n, cell in zip((100, 500, 2000), rows[label], strict=True):
+            # the generated spec is valid by construction (other tests validate it): the model is enough here
+            b = budget(build(gen.generate(n, **layout), file="bench.yaml", stack="bench", project="apic-access"))
+            expected = f"{b.total:,}" + (": refused" if b.over else "")
+            expected = f"**{expected}**" if b.over else expected
+            if b.managed_groups and not b.over:
+                expected += f" ({b.managed_groups:,} groups)"
+            assert cell == expected, (label, n)
