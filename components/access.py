@@ -30,7 +30,9 @@ APIS_PER_LOOKUP = 10  # measured: bounded memory, and 10x fewer invokes than one
 
 
 class Access(pulumi.ComponentResource):
-    """All bindings and their Credential Access Reader assignments.
+    """All bindings, their Credential Access Reader assignments and the managed groups
+    (`groups`, by grant scope) that `via: group` access makes. `apis` and `versions` hold the
+    inventory's resources, which assignments at a version or API scope wait for.
 
     In an inventory shard the auth configs belong to the platform stack: `auth_configs` is
     empty and bindings refer to them by name, as ARM stores the reference."""
