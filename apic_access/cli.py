@@ -18,6 +18,7 @@ from pathlib import Path
 from components import gc_tuning
 from config import per_command
 from config.errors import SpecError, display_path
+from config.grants import budget
 from config.schema import schema
 from config.spec import load_spec
 
@@ -55,9 +56,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         versions = sum(len(a.versions) for a in s.apis.values())
         bindings = sum(len(v.access) for a in s.apis.values() for v in a.versions.values())
         warnings = sum(p.severity == "warning" for p in problems)
+        b = budget(s)
         print(
             f"{display_path(str(path))}: valid (stack {args.stack}): API center {s.api_center.name}, "
             f"{len(s.auth_configs)} auth configs, {len(s.apis)} APIs, {versions} versions, {bindings} bindings, "
+            f"{b.total:,} role assignments of a budget of {b.limit:,} ({b.managed_groups:,} managed groups), "
             f"{warnings} warning(s)",
             file=sys.stderr,
         )

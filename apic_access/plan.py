@@ -47,7 +47,25 @@ def to_json(rec: Recording) -> dict[str, Any]:
             for r in rec.resources
         ],
         "outputs": rec.outputs,
+        "roleAssignments": role_assignments(rec),
     }
+
+
+def role_assignments(rec: Recording) -> dict[str, int]:
+    """This plan's role assignments, and the whole spec's (all shards) against its budget."""
+    out = {"thisStack": rec.role_assignments}
+    if rec.budget is not None:
+        out |= {"wholeSpec": rec.budget.total, "budget": rec.budget.limit, "managedGroups": rec.budget.managed_groups}
+    return out
+
+
+def budget_line(rec: Recording) -> str:
+    b = rec.budget
+    line = f"Role assignments: {rec.role_assignments:,} in this stack"
+    if b is not None:
+        state = " (OVER BUDGET)" if b.over else " (above 80% of the budget)" if b.near else ""
+        line += f"; whole spec (all shards) {b.total:,} of a budget of {b.limit:,}{state}, {b.managed_groups:,} managed groups"
+    return line
 
 
 def dumps(rec: Recording) -> str:
@@ -118,7 +136,7 @@ def to_table(rec: Recording) -> str:
             text = json.dumps(value) if not isinstance(value, str) else value
             lines.append(f"    {key}: {text if len(text) <= 120 else text[:117] + '...'}")
     counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
-    lines += ["", "Summary: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))]
+    lines += ["", "Summary: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())), budget_line(rec)]
     return "\n".join(lines) + "\n"
 
 
@@ -128,6 +146,8 @@ def to_markdown(rec: Recording) -> str:
         f"### apic-access plan: stack `{rec.stack}`",
         "",
         f"{sum(counts.values())} resources.",
+        "",
+        budget_line(rec) + ".",
         "",
         "| resource type | count |",
         "|---|---|",

@@ -31,6 +31,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components import gc_tuning
 from config import per_command
+from config.grants import Budget, budget
 from config.spec import load_spec
 
 SECRET = "[secret]"
@@ -52,6 +53,7 @@ _COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "azuread:index/application:Application": (("clientId",), ("objectId",)),
     "azuread:index/applicationRegistration:ApplicationRegistration": (("clientId",), ("objectId",)),
     "azuread:index/servicePrincipal:ServicePrincipal": (("objectId",),),
+    "azuread:index/group:Group": (("objectId",),),
     "azuread:index/applicationPassword:ApplicationPassword": (("value",), ("keyId",)),
 }
 
@@ -81,6 +83,12 @@ class Recording:
     outputs: dict[str, Any] = field(default_factory=dict)
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     invoke_providers: list[str] = field(default_factory=list)  # the provider reference of each invoke ("" for the default)
+    budget: Budget | None = None  # the whole spec's role assignments (all shards), from the model
+
+    @property
+    def role_assignments(self) -> int:
+        """Role assignments this plan (this stack) creates."""
+        return sum(1 for r in self.resources if r.type == "azure-native:authorization:RoleAssignment")
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -247,18 +255,21 @@ class _Monitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def _spec_facts(spec_path: Path, stack: str, project: str, platform_stack: str | None, subscription: str) -> tuple[dict[str, str], dict[str, Any]]:
-    """Config for every secret the spec reads (a plan never needs the real values), and the
-    outputs the platform stack would have: the same spec deployed under the platform
-    stack's own name, so a name that depends on ${stack} shows the mismatch offline."""
+def _spec_facts(
+    spec_path: Path, stack: str, project: str, platform_stack: str | None, subscription: str
+) -> tuple[dict[str, str], dict[str, Any], Budget | None]:
+    """Config for every secret the spec reads (a plan never needs the real values), the
+    outputs the platform stack would have (the same spec deployed under the platform
+    stack's own name, so a name that depends on ${stack} shows the mismatch offline), and
+    the spec's role-assignment budget."""
     try:
         spec = load_spec(spec_path, stack=stack, project=project).spec
         platform_name = platform_stack.rsplit("/", 1)[-1] if platform_stack else stack
         ac = load_spec(spec_path, stack=platform_name, project=project).spec.api_center if platform_name != stack else spec.api_center
     except Exception:  # noqa: BLE001 - the program itself reports spec problems
-        return {}, {}
+        return {}, {}, None
     platform = {"apiCenterId": f"/subscriptions/{subscription}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
-    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform
+    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform, budget(spec)
 
 
 @contextmanager
@@ -316,7 +327,7 @@ def _record(
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
     subscription = subscription or PLACEHOLDER_SUBSCRIPTION
-    placeholders, platform_outputs = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
+    placeholders, platform_outputs, recording.budget = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
     mocks = _Mocks(recording, preview, platform_outputs, subscription=subscription, lookups=lookups)
     monitor = _Monitor(mocks, recording)

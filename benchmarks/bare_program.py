@@ -42,6 +42,7 @@ def main() -> None:
 
     client = azure_native.authorization.get_client_config()
     sub, tenant = client.subscription_id, client.tenant_id
+    deployer = azuread.get_client_config().object_id
     ac, kv = spec["apiCenter"], spec["keyVault"]
     rg_name, svc_name, loc, tags = ac["resourceGroup"], ac["name"], ac["location"], ac.get("tags", {})
     rg_id = f"/subscriptions/{sub}/resourceGroups/{rg_name}"
@@ -130,7 +131,7 @@ def main() -> None:
             redirect_uris=[f"https://{svc_name}.portal.{loc}.azure-api-center.ms", f"https://{svc_name}.portal.{loc}.azure-apicenter.ms"],
             opts=after,
         )
-        azuread.ApplicationIdentifierUri(key, application_id=app.id, identifier_uri=a["identifierUri"], opts=after)
+        azuread.ApplicationIdentifierUri(key, application_id=app.id, identifier_uri=a["identifierUri"].replace("{tenantId}", tenant), opts=after)
         for s in a.get("scopes", []):
             azuread.ApplicationPermissionScope(
                 f"{key}/{s['value']}",
@@ -146,6 +147,7 @@ def main() -> None:
             )
         for o in a.get("owners", []):
             azuread.ApplicationOwner(f"{key}/owner/{o}", application_id=app.id, owner_object_id=object_id("users", o), opts=after)
+        azuread.ApplicationOwner(f"{key}/owner/deploying-identity", application_id=app.id, owner_object_id=deployer, opts=after)
         azuread.ServicePrincipal(key, client_id=app.client_id)
         password = azuread.ApplicationPassword(
             key, application_id=app.id, display_name="apic-access", end_date="2027-06-01T00:00:00Z", opts=pulumi.ResourceOptions(additional_secret_outputs=["value"])
@@ -179,7 +181,7 @@ def main() -> None:
                     "tokenUrl": f"{base}/token",
                     "refreshUrl": f"{base}/token",
                     "supportedFlows": ["authorization_code (PKCE)", "client_credentials"],
-                    "supportedScopes": [f"{spec['entraApps'][app_key]['identifierUri']}/.default"],
+                    "supportedScopes": [f"{spec['entraApps'][app_key]['identifierUri'].replace('{tenantId}', tenant)}/.default"],
                 },
             )
             deps.append(secrets[f"{app_key}-client-secret"])

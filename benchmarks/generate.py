@@ -13,6 +13,10 @@ The spec has N APIs (`api-0001` ...), each with:
   in 2 bindings: 2N distinct users) and group `API Team {b // 8}` (each group is in 8
   bindings: ceil(N/2) distinct groups), so Entra lookups dedupe as in a real tenant.
 
+Options for the layouts of the README's scale section: `via` and `scope` set
+`accessDefaults` (group access, a coarser grant scope); `team_groups=T` replaces each binding's
+principals with one of T team groups (`Team 00` ...; API i's bindings all go to team i mod T).
+
 and, once: 3 auth configs (`bench-key` apiKey, `bench-oauth` oauth2 with an Entra app,
 `bench-basic` http basic), 2 environments, a Key Vault with 2 `fromConfig` secrets, one
 Entra app with a client secret (stored in the vault), and the portal (signing in with an
@@ -42,7 +46,7 @@ def api_name(i: int) -> str:
     return f"api-{i + 1:04d}"
 
 
-def generate(n: int) -> dict[str, Any]:
+def generate(n: int, *, via: str | None = None, scope: str | None = None, team_groups: int = 0) -> dict[str, Any]:
     """The spec of an N-API reference inventory, as plain data."""
     if n < 1:
         raise ValueError("N must be at least 1")
@@ -56,13 +60,12 @@ def generate(n: int) -> dict[str, Any]:
             first = (2 * i + j) % len(AUTH_CONFIGS)
             access = []
             for k in range(2):
-                access.append(
-                    {
-                        "authConfig": AUTH_CONFIGS[(first + k) % len(AUTH_CONFIGS)],
-                        "users": [f"user{binding // 2:05d}@contoso.com"],
-                        "groups": [f"API Team {binding // 8:04d}"],
-                    }
+                principals: dict[str, list[str]] = (
+                    {"groups": [f"Team {i % team_groups:02d}"]}
+                    if team_groups
+                    else {"users": [f"user{binding // 2:05d}@contoso.com"], "groups": [f"API Team {binding // 8:04d}"]}
                 )
+                access.append({"authConfig": AUTH_CONFIGS[(first + k) % len(AUTH_CONFIGS)], **principals})
                 binding += 1
             versions[ver] = {
                 "title": title,
@@ -85,8 +88,10 @@ def generate(n: int) -> dict[str, Any]:
             "deployments": deployments,
         }
 
+    defaults = {k: v for k, v in (("via", via), ("scope", scope)) if v}
     return {
         "specVersion": 1,
+        **({"accessDefaults": defaults} if defaults else {}),
         "apiCenter": {
             "name": "bench-apis-${stack}",
             "resourceGroup": "rg-bench-apis-${stack}",
@@ -103,7 +108,7 @@ def generate(n: int) -> dict[str, Any]:
         "entraApps": {
             "bench-oauth": {
                 "displayName": "Bench API (${stack})",
-                "identifierUri": "api://bench-${stack}",
+                "identifierUri": "api://{tenantId}/bench-${stack}",
                 "scopes": [{"value": "Api.Read", "description": "Read"}],
                 "clientSecret": {"expiresInDays": 180},
                 "owners": ["platform-owner@contoso.com"],
@@ -147,23 +152,30 @@ def counts(n: int) -> dict[str, int]:
     }
 
 
-def expected_custom_resources(n: int) -> int:
+def expected_custom_resources(n: int, via: str | None = None, scope: str | None = None) -> int:
     """Custom resources a plan of `generate(n)` registers.
 
     Fixed: resource group, service, vault, 2 config secrets + the client secret, Secrets User
     for the service's identity, app registration with its SPA redirects, identifier URI,
-    scope and owner, service principal, password, 3 auth configs, 2 environments, portal,
-    portal reader assignment (21). Per API: API, 2 versions, 2 definitions, 2 deployments,
-    4 bindings, 8 Credential Access Reader assignments (19).
+    scope, owner and the deploying identity as owner, service principal, password, 3 auth
+    configs, 2 environments, portal, portal reader assignment (22). Per API: API, 2 versions,
+    2 definitions, 2 deployments, 4 bindings, 8 Credential Access Reader assignments (19).
+    With `via="group"` (binding scope), each binding's 2 principals become members of one
+    managed group: per API 4 groups, 8 memberships and 4 assignments instead of 8 (27).
     """
-    return 21 + 19 * n
+    if scope not in (None, "binding"):
+        raise ValueError("counted for binding scope only")
+    if via == "group":
+        return 22 + 27 * n
+    return 22 + 19 * n
 
 
-def write(n: int, path: str | Path) -> Path:
+def write(n: int, path: str | Path, **layout: Any) -> Path:
+    """Write `generate(n, **layout)` (via, scope, team_groups) as a spec file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(generate(n), Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
+    body = yaml.dump(generate(n, **layout), Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
     path.write_text(
         f"# yaml-language-server: $schema=schema.json\n# Reference inventory for the scale benchmark, {n} API(s): written by benchmarks/generate.py.\n{body}",
         encoding="utf-8",
@@ -267,13 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Write an N-API reference inventory as a spec YAML file.")
     p.add_argument("n", type=int, help="number of APIs")
     p.add_argument("out", help="output spec file")
+    p.add_argument("--via", choices=["direct", "group"], help="accessDefaults.via")
+    p.add_argument("--scope", choices=["binding", "version", "api"], help="accessDefaults.scope")
+    p.add_argument("--team-groups", type=int, default=0, metavar="T", help="grant each binding to one of T team groups instead of a user and a group")
     args = p.parse_args(argv)
     if args.n < 1:
         p.error("N must be at least 1")
-    out = write(args.n, args.out)
+    out = write(args.n, args.out, via=args.via, scope=args.scope, team_groups=args.team_groups)
     c = counts(args.n)
+    expected = f"~{expected_custom_resources(args.n, via=args.via, scope=args.scope)}" if args.scope in (None, "binding") and not args.team_groups else "more"
     print(
-        f"{out}: {c['apis']} APIs, {c['versions']} versions, {c['bindings']} bindings, {c['principals']} principals, ~{expected_custom_resources(args.n)} custom resources",
+        f"{out}: {c['apis']} APIs, {c['versions']} versions, {c['bindings']} bindings, {c['principals']} principals, {expected} custom resources",
         file=sys.stderr,
     )
     return 0

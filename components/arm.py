@@ -9,6 +9,8 @@ override the api-versions (apiCenter.previewApiVersions) and add fields
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +25,17 @@ ROLE_NAMES = {
     CREDENTIAL_ACCESS_READER: "Azure API Center Credential Access Reader",
     API_CENTER_DATA_READER: "Azure API Center Data Reader",
 }
+
+# Role assignments per subscription: fixed, cannot be raised (RoleAssignmentLimitExceeded);
+# subscription, resource-group and resource scopes all count, so every shard of a spec shares it.
+ROLE_ASSIGNMENTS_PER_SUBSCRIPTION = 4000
+
+# Entra security groups: displayName at most 256 characters; mailNickname is required even
+# for a group that is not mail-enabled, at most 64 ASCII characters without spaces or any of
+# @ ( ) \ [ ] " ; : < > ,
+GROUP_DISPLAY_NAME_MAX = 256
+GROUP_MAIL_NICKNAME_MAX = 64
+GROUP_MAIL_NICKNAME_REFUSED = re.compile(r"[^A-Za-z0-9._-]")  # stricter than Entra, never wrong
 
 PREVIEW_API_VERSIONS: Mapping[str, str] = {
     "authConfigs": "2024-03-15-preview",
@@ -88,8 +101,16 @@ def auth_config_id(subscription_id: str, resource_group: str, service: str, name
     return f"{service_id(subscription_id, resource_group, service)}/workspaces/{WORKSPACE}/authConfigs/{name}"
 
 
+def api_id(subscription_id: str, resource_group: str, service: str, api: str) -> str:
+    return f"{service_id(subscription_id, resource_group, service)}/workspaces/{WORKSPACE}/apis/{api}"
+
+
+def version_id(subscription_id: str, resource_group: str, service: str, api: str, version: str) -> str:
+    return f"{api_id(subscription_id, resource_group, service, api)}/versions/{version}"
+
+
 def binding_id(subscription_id: str, resource_group: str, service: str, api: str, version: str, binding: str) -> str:
-    return f"{service_id(subscription_id, resource_group, service)}/workspaces/{WORKSPACE}/apis/{api}/versions/{version}/securityRequirements/{binding}"
+    return f"{version_id(subscription_id, resource_group, service, api, version)}/securityRequirements/{binding}"
 
 
 def definition_id(subscription_id: str, resource_group: str, service: str, api: str, version: str, definition: str) -> str:
@@ -281,6 +302,8 @@ FORCE_NEW: Mapping[str, tuple[tuple[str, str], ...]] = {
     "azuread:index/servicePrincipal:ServicePrincipal": _facts(
         "terraform-provider-azuread service_principal_resource.go: the client (application) id is ForceNew", "clientId"
     ),
+    "azuread:index/group:Group": _facts(_AZUREAD, "assignableToRole", "behaviors", "mailNickname", "provisioningOptions", "types"),
+    "azuread:index/groupMember:GroupMember": _facts(_AZUREAD, "groupObjectId", "memberObjectId"),
     # our dynamic providers: PreviewResource.diff replaces on a new ARM id (deleting first, see DELETE_FIRST_TYPES)
     "pulumi-python:dynamic/apicenter:PreviewResource": _facts("components/preview_resource.py: diff() replaces on resourceId", "resourceId"),
     # DefinitionImport.diff: a new definition id
@@ -311,3 +334,68 @@ def forces_replacement(type_: str, path: str) -> str | None:
 def deletes_first(type_: str, delete_before_replace: bool) -> bool:
     """Whether a replacement of `type_` deletes the old resource before creating the new one."""
     return delete_before_replace or type_ in DELETE_FIRST_TYPES or type_.split(":", 1)[0] in DELETE_FIRST_PROVIDERS
+# Credential Access Reader above a binding is only ever the spec's explicit choice (an access
+# entry's or accessDefaults' `scope`). The assignment's description says so: ARM keeps it with
+# the assignment, a person reading it in the portal learns why, and the policy pack (which
+# cannot read the spec) accepts a version or API scope only when the description names that
+# very scope kind, so a hand-made assignment at the service or above is still refused.
+COARSE_SCOPE_MARKER = "scope chosen in the spec: {kind}"
+
+
+def assignment_description(role: str, scope_kind: str = "binding") -> str:
+    text = f"{ROLE_NAMES[role]}, managed by apic-access"
+    if role == CREDENTIAL_ACCESS_READER and scope_kind in ("version", "api"):
+        text += f" ({COARSE_SCOPE_MARKER.format(kind=scope_kind)})"
+    return text
+
+
+# Identifier URIs (application ID URIs) as Entra's identifier-URI restrictions accept them.
+# A spec writes `{tenantId}` and `{appId}`, which are filled in at deploy time.
+IDENTIFIER_URI_FORMS = (
+    "api://{appId}",
+    "api://{tenantId}/<string>",
+    "api://{tenantId}/{appId}",
+    "api://<string>/{appId}",
+    "api://<string>.<verified or initial domain>/<string>",
+    "https://<initial>.onmicrosoft.com/<string>",
+    "https://<verified domain>[/<string>]",
+)
+_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_TENANT = rf"(?:\{{tenantId\}}|{_GUID})"  # a literal tenant id is accepted as well
+_APP = r"\{appId\}"
+_SEGMENT = r"[^/\s{}]+"
+_ACCEPTED_IDENTIFIER_URI = re.compile(
+    "^(?:"
+    rf"api://{_APP}"
+    rf"|api://{_TENANT}/(?:{_APP}|{_SEGMENT}(?:/{_SEGMENT})*)"
+    rf"|api://{_SEGMENT}/{_APP}"
+    rf"|api://{_SEGMENT}\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/{_SEGMENT}(?:/{_SEGMENT})*"
+    rf"|https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/{_SEGMENT})*/?"
+    ")$"
+)
+
+
+def identifier_uri_accepted(uri: str) -> bool:
+    """Whether Entra's identifier-URI restrictions accept `uri` (placeholders unfilled).
+
+    Domains cannot be checked offline: an https or dotted api URI is accepted as long as its
+    shape is; Entra refuses a domain that is not verified in the tenant."""
+    return bool(_ACCEPTED_IDENTIFIER_URI.match(uri))
+
+
+def fill_identifier_uri(template: str, *, tenant_id: str, app_id: str) -> str:
+    return template.replace("{tenantId}", tenant_id).replace("{appId}", app_id)
+
+
+def managed_group_names(service: str, scope_label: str) -> tuple[str, str]:
+    """(displayName, mailNickname) of the security group made for one grant scope.
+
+    Readable (the API center, then api/version/binding) and deterministic; a name over Entra's
+    limit keeps its readable start and ends in a hash of the whole name, so it stays unique."""
+    full = f"{service} API access: {scope_label}"
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:10]
+    display = full if len(full) <= GROUP_DISPLAY_NAME_MAX else f"{full[: GROUP_DISPLAY_NAME_MAX - 11]}~{digest}"
+    nickname = GROUP_MAIL_NICKNAME_REFUSED.sub("-", f"apic-{service}-{scope_label}")
+    if len(nickname) > GROUP_MAIL_NICKNAME_MAX:
+        nickname = f"{nickname[: GROUP_MAIL_NICKNAME_MAX - 11]}-{digest}"
+    return display, nickname

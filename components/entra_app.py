@@ -82,11 +82,13 @@ class EntraApp(pulumi.ComponentResource):
                 opts=part,
             )
 
+        # the URI actually set, placeholders filled: auth configs prefix their scopes with it
         self.identifier_uri: pulumi.Output[str]
-        if app.identifier_uri:
-            self.identifier_uri = pulumi.Output.from_input(app.identifier_uri)
-        else:
-            self.identifier_uri = self.client_id.apply(lambda c: f"api://{c}")
+        template = app.identifier_uri or "api://{appId}"
+        if "{appId}" in template:
+            self.identifier_uri = self.client_id.apply(lambda c: arm.fill_identifier_uri(template, tenant_id=ctx.tenant_id, app_id=c))
+        else:  # known at preview time: a plan shows it
+            self.identifier_uri = pulumi.Output.from_input(arm.fill_identifier_uri(template, tenant_id=ctx.tenant_id, app_id=""))
         if app.scopes or app.identifier_uri:  # exposed scopes need an identifier URI: default api://<clientId>
             azuread.ApplicationIdentifierUri(app.key, application_id=reg, identifier_uri=self.identifier_uri, opts=part)
         for s in app.scopes:
@@ -102,7 +104,9 @@ class EntraApp(pulumi.ComponentResource):
                 user_consent_description=None if s.admin_only else (s.description or s.value),
                 opts=part,
             )
+        owners = set()
         for owner in app.owners:
+            owners.add(ctx.directory.object_id("users", owner).lower())
             # named without regard to case, as Entra matches UPNs (an alias keeps older stacks)
             written = f"{app.key}/owner/{owner}"
             azuread.ApplicationOwner(
@@ -110,6 +114,17 @@ class EntraApp(pulumi.ComponentResource):
                 application_id=reg,
                 owner_object_id=ctx.directory.object_id("users", owner),
                 opts=part if owner == owner.lower() else child(self, depends_on=[self.application], aliases=[pulumi.Alias(name=written)]),
+            )
+        if ctx.deployer_object_id and ctx.deployer_object_id.lower() not in owners:
+            # An identity that is not an owner loses the app after creating it, and with the
+            # least privilege (Application.ReadWrite.OwnedBy) every later change is a 403.
+            # Retained on delete: dropping this resource must not revoke the ownership that a
+            # later change or the app's own deletion needs.
+            azuread.ApplicationOwner(
+                f"{app.key}/owner/deploying-identity",
+                application_id=reg,
+                owner_object_id=ctx.deployer_object_id,
+                opts=child(self, depends_on=[self.application], retain_on_delete=True),
             )
         self.service_principal = azuread.ServicePrincipal(app.key, client_id=self.client_id, opts=child(self))
 

@@ -26,6 +26,7 @@ def assign(
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource | None] | None = None,
     aliases: Sequence[pulumi.Alias] | None = None,
+    description: str | None = None,
 ) -> azure_native.authorization.RoleAssignment:
     """Grant `role` at `scope`.
 
@@ -42,7 +43,7 @@ def assign(
         role_definition_id=arm.role_definition_id(subscription_id, role),
         principal_id=principal_id,
         principal_type=principal_type,
-        description=f"{arm.ROLE_NAMES[role]}, managed by apic-access",
+        description=description or arm.assignment_description(role),
         opts=pulumi.ResourceOptions(
             parent=parent,
             depends_on=[d for d in depends_on or [] if d is not None],

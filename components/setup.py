@@ -88,6 +88,7 @@ class ApiCenterAccess(pulumi.ComponentResource):
             service=service,
             versions=self.inventory.versions,
             auth_configs={k: v.resource for k, v in self.auth_configs.items()},
+            apis=self.inventory.apis,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -135,7 +136,7 @@ class ApiCenterAccess(pulumi.ComponentResource):
 
             self.outputs["platformApiCenterId"] = platform.require_output("apiCenterId").apply(same_service)
         self.inventory = Inventory("inventory", ctx, service=None, opts=pulumi.ResourceOptions(parent=self))
-        self.access = Access("access", ctx, service=None, versions=self.inventory.versions, auth_configs={}, opts=pulumi.ResourceOptions(parent=self))
+        self.access = Access("access", ctx, service=None, versions=self.inventory.versions, auth_configs={}, apis=self.inventory.apis, opts=pulumi.ResourceOptions(parent=self))
         self.outputs["apiCenterId"] = service_id
         self.outputs["bindingIds"] = {"/".join(k): v for k, v in self.access.bindings.items()}
         self.register_outputs(self.outputs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from components.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
+
 from . import model as m
 from .checks import app_secret_names
 from .definition_files import describe_file
@@ -53,7 +55,9 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         protect=protect,
         preview_api_versions=m.frozen(ac.get("previewApiVersions")),
         preview_write_only=m.frozen({k: tuple(sorted(v)) for k, v in (ac.get("previewWriteOnly") or {}).items()}),
+        role_assignment_budget=ac.get("roleAssignmentBudget", ROLE_ASSIGNMENTS_PER_SUBSCRIPTION),
     )
+    defaults = raw.get("accessDefaults", {})
 
     key_vault = None
     if "keyVault" in raw:
@@ -159,7 +163,17 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
                 )
             access = tuple(
                 sorted(
-                    (m.Access(e.get("name", e["authConfig"]), e["authConfig"], _principals(e), adopt=e.get("adopt", False)) for e in v.get("access", ())),
+                    (
+                        m.Access(
+                            e.get("name", e["authConfig"]),
+                            e["authConfig"],
+                            _principals(e),
+                            e.get("via", defaults.get("via", "direct")),
+                            e.get("scope", defaults.get("scope", "binding")),
+                            adopt=e.get("adopt", False),
+                        )
+                        for e in v.get("access", ())
+                    ),
                     key=lambda x: x.binding,
                 )
             )

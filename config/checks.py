@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from components.arm import IDENTIFIER_URI_FORMS, identifier_uri_accepted
+
 from .definition_files import check_definition_files
 from .errors import Problem, did_you_mean, format_path
 from .schema import mark_at
@@ -89,6 +91,13 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         exp, rot = cs.get("expiresInDays", 180), cs.get("rotateAfterDays")
         if isinstance(exp, int) and isinstance(rot, int) and rot >= exp:
             c.error(["entraApps", app, "clientSecret", "rotateAfterDays"], f"{rot} is not before expiresInDays ({exp}): rotate before the secret expires")
+        uri = _map(spec).get("identifierUri")
+        if isinstance(uri, str) and uri.startswith(("api://", "https://")) and not identifier_uri_accepted(uri):
+            c.error(
+                ["entraApps", app, "identifierUri"],
+                f"'{uri}' is refused by Entra's identifier-URI restrictions (a tenant can enforce them, some tenants have them by default): "
+                f"use one of {', '.join(IDENTIFIER_URI_FORMS)}; for example api://{{tenantId}}/{uri.split('://', 1)[1].strip('/') or app} ({{tenantId}} and {{appId}} are filled in at deploy time)",
+            )
         for i, owner in enumerate(_list(_map(spec).get("owners"))):
             if isinstance(owner, str) and "@" not in owner and not GUID.match(owner):
                 c.error(["entraApps", app, "owners", i], f"'{owner}' is neither a user principal name nor an object id")

@@ -23,6 +23,7 @@ import yaml_rs
 
 from .build import build
 from .checks import cross_check
+from .grants import check_budget
 from .model import Spec
 from .resolve import variables_for
 from .schema import SCHEMA_FILE
@@ -60,7 +61,8 @@ def fast_load(path: Path, *, stack: str, project: str) -> Spec | None:
         raw = _interpolate(raw, variables_for(raw, stack, project))
         if not _validator().is_valid(raw) or cross_check(raw, str(path)):
             return None
-        return build(raw, file=str(path), stack=stack, project=project)
+        spec = build(raw, file=str(path), stack=stack, project=project)
+        return None if check_budget(spec, raw) else spec  # near or over the budget: reported with positions
     except (_Unsure, OSError, UnicodeDecodeError, ValueError, RecursionError, yaml_rs.YAMLDecodeError):
         return None
 

@@ -50,6 +50,7 @@ class ApiCenter:
     protect: bool = False
     preview_api_versions: FrozenMap[str, str] = field(default_factory=frozen)
     preview_write_only: FrozenMap[str, tuple[str, ...]] = field(default_factory=frozen)
+    role_assignment_budget: int = 4000  # Azure's fixed per-subscription limit unless lowered
 
     @property
     def identity_type(self) -> str:
@@ -191,6 +192,8 @@ class Access:
     binding: str
     auth_config: str
     principals: Principals
+    via: str = "direct"  # direct | group: accessDefaults applied
+    scope: str = "binding"  # binding | version | api: accessDefaults applied
     adopt: bool = False  # take over a binding made by hand, instead of refusing to
 
 

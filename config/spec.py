@@ -11,6 +11,7 @@ from .build import build
 from .checks import cross_check
 from .errors import Mark, Problem, SpecError
 from .fastpath import fast_load
+from .grants import check_budget
 from .loader import PosMap
 from .model import Spec
 from .resolve import interpolate, load_with_extends, variables_for
@@ -61,5 +62,8 @@ def load_spec_located(path: str | Path, *, stack: str = "dev", project: str = DE
     if errors:
         raise SpecError(problems)
     spec = build(raw, file=str(path), stack=stack, project=project)
+    problems += check_budget(spec, raw)  # counted on the model: the grants the components make
+    if any(p.severity == "error" for p in problems):
+        raise SpecError(problems)
     warnings = tuple(sorted((p for p in problems if p.severity == "warning"), key=lambda p: (p.mark, p.path)))
     return Loaded(spec, warnings)

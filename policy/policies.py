@@ -86,7 +86,7 @@ POLICIES: list[ResourceValidationPolicy] = [
     ),
     ResourceValidationPolicy(
         name="credential-access-reader-at-binding",
-        description="The Azure API Center Credential Access Reader role is assigned only at a binding (.../apis/<api>/versions/<version>/securityRequirements/<name>).",
+        description="The Azure API Center Credential Access Reader role is assigned only at a binding (.../apis/<api>/versions/<version>/securityRequirements/<name>), or at an API version or API where the spec's access `scope` chose it (recorded in the assignment's description).",
         validate=_validate(validators.credential_access_reader),
         enforcement_level=EnforcementLevel.MANDATORY,
     ),

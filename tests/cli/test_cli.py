@@ -83,7 +83,7 @@ def test_plan_json_shape(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     code, out, _ = run(capsys, "plan", "--format", "json")
     plan = json.loads(out)
     assert code == 0
-    assert set(plan) == {"project", "stack", "summary", "resources", "outputs"}
+    assert set(plan) == {"project", "stack", "summary", "resources", "outputs", "roleAssignments"}
     assert (plan["project"], plan["stack"]) == ("apic-access", "dev")
     for r in plan["resources"]:
         assert {"urn", "type", "name", "custom", "parent", "inputs", "dependencies"} <= set(r)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, Recording, fake_object_id, record
+from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, PLACEHOLDER_TENANT, Recording, fake_object_id, record
 from components import arm
 from components.entra_app import secret_schedule
 
@@ -45,7 +45,7 @@ def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
         "azuread:index/applicationRedirectUris:ApplicationRedirectUris": 3,  # SPA for both apps, public client for the portal's
         "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri": 1,
         "azuread:index/applicationPermissionScope:ApplicationPermissionScope": 2,
-        "azuread:index/applicationOwner:ApplicationOwner": 1,
+        "azuread:index/applicationOwner:ApplicationOwner": 1 + 2,  # alice, and the deploying identity on both apps
         "azuread:index/applicationApiAccess:ApplicationApiAccess": 1,
         "azuread:index/servicePrincipal:ServicePrincipal": 2,
         "azuread:index/applicationPassword:ApplicationPassword": 1,
@@ -179,12 +179,17 @@ def test_entra_app_redirects_scopes_and_secret(dev_plan: Recording) -> None:
     ]
     assert redirects["portal-signin/public-client"]["type"] == "PublicClient"
     assert redirects["portal-signin/public-client"]["redirectUris"] == "[unknown until apply]"  # the broker URI holds the client id
-    assert parts("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri")["petstore-oauth"]["identifierUri"] == "api://petstore-dev"
+    # api://{tenantId}/petstore-${stack}: the tenant filled in from the client configuration
+    assert parts("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri")["petstore-oauth"]["identifierUri"] == f"api://{PLACEHOLDER_TENANT}/petstore-dev"
     scopes = {i["value"]: i for i in parts("azuread:index/applicationPermissionScope:ApplicationPermissionScope").values()}
     assert scopes["Pets.Read"]["type"] == "User" and scopes["Pets.Write"]["type"] == "Admin"
     assert all(GUID.match(s["scopeId"]) for s in scopes.values())
-    (owner,) = parts("azuread:index/applicationOwner:ApplicationOwner").values()
-    assert owner["ownerObjectId"] == fake_object_id("user", "alice@contoso.com")
+    owners = parts("azuread:index/applicationOwner:ApplicationOwner")
+    assert owners["petstore-oauth/owner/alice@contoso.com"]["ownerObjectId"] == fake_object_id("user", "alice@contoso.com")
+    # the deploying identity stays an owner of every app, so Application.ReadWrite.OwnedBy keeps working
+    deployer = fake_object_id("client", "pipeline")
+    for app in apps:
+        assert owners[f"{app}/owner/deploying-identity"]["ownerObjectId"] == deployer
     (access,) = parts("azuread:index/applicationApiAccess:ApplicationApiAccess").values()
     assert access["apiClientId"] == arm.DATA_PLANE_APP_ID and access["scopeIds"] == [arm.DATA_PLANE_SCOPE_ID]
     (password,) = dev_plan.by_type("azuread:index/applicationPassword:ApplicationPassword")
@@ -222,7 +227,7 @@ def test_auth_config_wire_shapes(dev_plan: Recording) -> None:
         "tokenUrl": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
         "refreshUrl": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
         "supportedFlows": ["authorization_code (PKCE)", "client_credentials"],
-        "supportedScopes": ["api://petstore-dev/Pets.Read", "api://petstore-dev/.default"],
+        "supportedScopes": [f"api://{tenant}/petstore-dev/Pets.Read", f"api://{tenant}/petstore-dev/.default"],
     }
     partner = configs["partner-oauth"].inputs["properties"]["oauth2"]
     assert partner["clientId"] == "6f1e2d3c-4b5a-4968-8776-655443322110"

@@ -61,6 +61,26 @@ CASES = [
     ('not_a_mapping', "- a\n- b\n", ['SPEC:1:1: (top level): a spec is a mapping of keys (specVersion, apiCenter, ...), not a single value or list']),
     ('warnings', MIN + KV + "authConfigs:\n  petstore-key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}\n  unused:\n    title: Unused\n    http: {scheme: bearer}\napis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        access:\n          - authConfig: petstore-key\n", ["SPEC:15:5: authConfigs.unused: warning: auth config 'unused' is bound to no API version: add it to a version's `access` or remove it", 'SPEC:26:11: apis.petstore.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment', "SPEC:26:13: apis.petstore.versions.v1-0.access[0]: warning: binding 'petstore-key' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals"]),
     ('date_like_string', MIN + "  previewApiVersions: {portals: 2024-06-01}\n", []),
+    ('identifier_uri_plain_string', MIN + "entraApps:\n  orders:\n    displayName: Orders\n    identifierUri: api://orders-${stack}\n", ["SPEC:9:20: entraApps.orders.identifierUri: 'api://orders-qa' is refused by Entra's identifier-URI restrictions (a tenant can enforce them, some tenants have them by default): use one of api://{appId}, api://{tenantId}/<string>, api://{tenantId}/{appId}, api://<string>/{appId}, api://<string>.<verified or initial domain>/<string>, https://<initial>.onmicrosoft.com/<string>, https://<verified domain>[/<string>]; for example api://{tenantId}/orders-qa ({tenantId} and {appId} are filled in at deploy time)"]),
+    ('identifier_uri_two_plain_parts', MIN + "entraApps:\n  orders:\n    displayName: Orders\n    identifierUri: api://orders/qa\n", ["SPEC:9:20: entraApps.orders.identifierUri: 'api://orders/qa' is refused by Entra's identifier-URI restrictions (a tenant can enforce them, some tenants have them by default): use one of api://{appId}, api://{tenantId}/<string>, api://{tenantId}/{appId}, api://<string>/{appId}, api://<string>.<verified or initial domain>/<string>, https://<initial>.onmicrosoft.com/<string>, https://<verified domain>[/<string>]; for example api://{tenantId}/orders/qa ({tenantId} and {appId} are filled in at deploy time)"]),
+    *[
+        (f'identifier_uri_accepted_{i}', MIN + f"entraApps:\n  orders:\n    displayName: Orders\n    identifierUri: {uri}\n", [])
+        for i, uri in enumerate(
+            [
+                "api://{tenantId}/orders",
+                "api://{tenantId}/orders-${stack}",
+                "api://{appId}",
+                "api://{tenantId}/{appId}",
+                "api://orders/{appId}",
+                "api://orders.contoso.com/api",
+                "api://72f988bf-86f1-41af-91ab-2d7cd011db47/orders",
+                "https://contoso.onmicrosoft.com/orders",
+                "https://orders.contoso.com",
+            ]
+        )
+    ],
+    ('role_assignment_budget_zero', MIN + "  roleAssignmentBudget: 0\n", ["SPEC:6:25: apiCenter.roleAssignmentBudget: 0 is out of range: use 1 to 4000"]),
+    ('access_defaults_unknown', MIN + "accessDefaults: {via: groups}\n", ["SPEC:6:23: accessDefaults.via: 'groups' is not one of: direct, group (did you mean 'group'?)"]),
 ]
 
 # Azure's own limits (ARM 2024-03-15-preview, extracted in config/arm_limits.json): a value
@@ -81,7 +101,7 @@ CASES += [
 def report(path: Path) -> list[str]:
     """What `apic-access validate` prints for the file: problems, or warnings when valid."""
     try:
-        loaded = load_spec(path)
+        loaded = load_spec(path, stack="qa")
     except SpecError as exc:
         return [str(p).replace(str(path), "SPEC") for p in exc.problems]
     return [str(w).replace(str(path), "SPEC") for w in loaded.warnings]

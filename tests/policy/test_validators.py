@@ -57,7 +57,9 @@ CAR_NOT_AT_BINDING = (
     'the Azure API Center Credential Access Reader role is assigned at "{scope}", which is not a binding: scope it to one binding, '
     "/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ApiCenter/services/<service>/workspaces/<workspace>"
     "/apis/<api>/versions/<version>/securityRequirements/<binding>, so that the principal can read that binding's credentials "
-    "only (in the spec: an access entry of the API version)."
+    "only (in the spec: an access entry of the API version). An API version or API scope is accepted only as the spec's explicit "
+    "choice (`scope: version` or `scope: api` on the access entry or in accessDefaults), which apic-access records in the "
+    'assignment\'s description ("scope chosen in the spec: version").'
 )
 NO_EXPIRY = (
     'Entra client secret has neither endDate nor endDateRelative: set one (endDateRelative "4320h" is 180 days; in the spec: '
@@ -69,8 +71,8 @@ def vault(**properties: object) -> dict:
     return {"vaultName": "kv-contoso-dev", "resourceGroupName": "rg-contoso-apis-dev", "properties": {"tenantId": "t", **properties}}
 
 
-def assignment(scope: object = BINDING, role: object = CAR, principal_type: object = "Group") -> dict:
-    props = {"scope": scope, "roleDefinitionId": role, "principalId": UNKNOWN_STRING, "principalType": principal_type}
+def assignment(scope: object = BINDING, role: object = CAR, principal_type: object = "Group", description: object = None) -> dict:
+    props = {"scope": scope, "roleDefinitionId": role, "principalId": UNKNOWN_STRING, "principalType": principal_type, "description": description}
     return {k: v for k, v in props.items() if v is not None}
 
 
@@ -186,6 +188,43 @@ def test_credential_access_reader_at_binding_passes(scope: str) -> None:
 @pytest.mark.parametrize("scope", [SERVICE, VERSION, f"{SERVICE}/workspaces/default", RG, SUB, f"{BINDING}/getCredentials"])
 def test_credential_access_reader_above_binding(scope: str) -> None:
     assert validators.credential_access_reader(ASSIGNMENT, assignment(scope=scope)) == [CAR_NOT_AT_BINDING.format(scope=scope)]
+
+
+API = VERSION.rsplit("/versions/", 1)[0]
+
+
+@pytest.mark.parametrize(("scope", "kind"), [(VERSION, "version"), (API, "api"), (VERSION.lower(), "version")])
+def test_credential_access_reader_at_the_specs_chosen_coarser_scope_passes(scope: str, kind: str) -> None:
+    from components import arm
+
+    # the very description the program writes for `scope: version|api`
+    described = assignment(scope=scope, description=arm.assignment_description(arm.CREDENTIAL_ACCESS_READER, kind))
+    assert validators.credential_access_reader(ASSIGNMENT, described) == []
+
+
+@pytest.mark.parametrize(
+    ("scope", "kind"),
+    [
+        (API, "version"),  # the marker must name the scope the assignment really has
+        (VERSION, "api"),
+        (SERVICE, "api"),  # no marker makes a service, group or subscription scope acceptable
+        (SERVICE, "version"),
+        (RG, "api"),
+        (SUB, "version"),
+        (VERSION, "binding"),  # a plain description is no choice
+    ],
+)
+def test_credential_access_reader_above_binding_without_a_matching_choice(scope: str, kind: str) -> None:
+    from components import arm
+
+    described = assignment(scope=scope, description=arm.assignment_description(arm.CREDENTIAL_ACCESS_READER, kind))
+    assert validators.credential_access_reader(ASSIGNMENT, described) == [CAR_NOT_AT_BINDING.format(scope=scope)]
+
+
+def test_credential_access_reader_description_not_known_yet() -> None:
+    # like every unknown: no verdict in a preview, `pulumi up` checks the known value
+    assert validators.credential_access_reader(ASSIGNMENT, assignment(scope=VERSION, description=UNKNOWN_STRING)) == []
+    assert validators.credential_access_reader(ASSIGNMENT, assignment(scope=SERVICE, description=UNKNOWN_STRING)) == [CAR_NOT_AT_BINDING.format(scope=SERVICE)]
 
 
 @pytest.mark.parametrize("role", [CAR.upper(), "1df7cd83-1d3f-41df-95b0-53b30d963369", f"{CAR}/"])
