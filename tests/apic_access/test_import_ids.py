@@ -12,6 +12,7 @@ import pytest
 
 from apic_access import import_ids
 from apic_access.cli import main
+from apic_access.recorder import PLACEHOLDER_TENANT
 from components import arm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def test_ids_in_each_providers_format(capsys: pytest.CaptureFixture[str], monkey
     by_type = {(e["type"], e["logicalName"]): e.get("id") for e in entries}
     assert by_type[("azuread:index/applicationRegistration:ApplicationRegistration", "petstore-oauth")] == f"/applications/{APP}"
     assert by_type[("azuread:index/applicationRedirectUris:ApplicationRedirectUris", "petstore-oauth/spa")] == f"/applications/{APP}/redirectUris/SPA"
-    uri = base64.b64encode(b"api://petstore-dev").decode()
+    uri = base64.b64encode(f"api://{PLACEHOLDER_TENANT}/petstore-dev".encode()).decode()  # {tenantId} filled in
     assert by_type[("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri", "petstore-oauth")] == f"/applications/{APP}/identifierUris/{uri}"
     assert all(e["id"].startswith(f"/applications/{APP}/permissionScopes/") for e in entries if e["type"].endswith("ApplicationPermissionScope"))
     # nothing is a placeholder, and every parent is in the file
