@@ -8,6 +8,7 @@ from typing import Any
 
 from components import arm
 
+from . import markdown as md
 from .recorder import Recording, Registration
 
 
@@ -143,7 +144,7 @@ def to_table(rec: Recording) -> str:
 def to_markdown(rec: Recording) -> str:
     counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
     lines = [
-        f"### apic-access plan: stack `{rec.stack}`",
+        f"### apic-access plan: stack {md.code(rec.stack)}",
         "",
         f"{sum(counts.values())} resources.",
         "",
@@ -151,13 +152,13 @@ def to_markdown(rec: Recording) -> str:
         "",
         "| resource type | count |",
         "|---|---|",
-        *(f"| `{t}` | {n} |" for t, n in sorted(counts.items())),
+        *(f"| {md.code(t)} | {n} |" for t, n in sorted(counts.items())),
         "",
         "<details><summary>All resources</summary>",
         "",
         "| type | name | detail |",
         "|---|---|---|",
-        *(f"| `{short_type(r.type)}` | `{r.name}` | {describe(r).replace('|', '/')} |" for r in rec.resources if r.custom),
+        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(describe(r))} |" for r in rec.resources if r.custom),
         "",
         "</details>",
     ]
