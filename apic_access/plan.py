@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from components import arm
+from config.errors import plural
 
 from . import markdown as md
 from .recorder import Recording, Registration
@@ -118,7 +119,7 @@ def _children(rec: Recording) -> dict[str, list[Registration]]:
 def to_table(rec: Recording) -> str:
     """Resources grouped under their components, as a person reads a setup."""
     children = _children(rec)
-    lines = [f"Plan for stack '{rec.stack}' of {rec.project}: {sum(r.custom for r in rec.resources)} resources to create", ""]
+    lines = [f"Plan for stack '{rec.stack}' of {rec.project}: {plural(sum(r.custom for r in rec.resources), 'resource')} to create", ""]
 
     def walk(parent: str, depth: int) -> None:
         for r in children.get(parent, []):
@@ -146,7 +147,7 @@ def to_markdown(rec: Recording) -> str:
     lines = [
         f"### apic-access plan: stack {md.code(rec.stack)}",
         "",
-        f"{sum(counts.values())} resources.",
+        f"{plural(sum(counts.values()), 'resource')}.",
         "",
         budget_line(rec) + ".",
         "",
