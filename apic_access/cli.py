@@ -17,7 +17,7 @@ from pathlib import Path
 
 from components import gc_tuning
 from config import per_command
-from config.errors import SpecError, display_path
+from config.errors import SpecError, display_path, plural
 from config.grants import budget
 from config.schema import schema
 from config.spec import load_spec
@@ -49,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             errors = sum(p.severity == "error" for p in problems)
             files = {p.mark.file for p in problems if p.severity == "error"}
             where = sf.path if files == {str(sf.path)} else path  # the file to fix
-            print(f"{display_path(str(where))}: {errors} error(s)", file=sys.stderr)
+            print(f"{display_path(str(where))}: {plural(errors, 'error')}", file=sys.stderr)
             status = 1
             continue
         s = loaded.spec
@@ -59,9 +59,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         b = budget(s)
         print(
             f"{display_path(str(path))}: valid (stack {args.stack}): API center {s.api_center.name}, "
-            f"{len(s.auth_configs)} auth configs, {len(s.apis)} APIs, {versions} versions, {bindings} bindings, "
+            f"{plural(len(s.auth_configs), 'auth config')}, {plural(len(s.apis), 'API')}, {plural(versions, 'version')}, {plural(bindings, 'binding')}, "
             f"{b.total:,} role assignments of a budget of {b.limit:,} ({b.managed_groups:,} managed groups), "
-            f"{warnings} warning(s)",
+            f"{plural(warnings, 'warning')}",
             file=sys.stderr,
         )
     return status
@@ -73,7 +73,7 @@ def cmd_migrate_state(args: argparse.Namespace) -> int:
     except migrate.MigrationError as exc:
         print(f"apic-access migrate-state: {exc}", file=sys.stderr)
         return 1
-    print(f"{args.output}: {len(dropped)} generic preview resource(s) dropped from the state, Azure untouched:", file=sys.stderr)
+    print(f"{args.output}: {plural(len(dropped), 'generic preview resource')} dropped from the state, Azure untouched:", file=sys.stderr)
     for urn in dropped:
         print(f"  - {urn}", file=sys.stderr)
     print(f"next: pulumi stack import --file {args.output} && pulumi up --config apic-access:adopt=true && pulumi config rm apic-access:adopt", file=sys.stderr)

@@ -17,6 +17,7 @@ from typing import Any
 from components import arm
 from config.model import Spec
 
+from . import markdown as md
 from .import_ids import arm_id
 from .plan import describe, short_type
 from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration
@@ -290,11 +291,11 @@ def to_json(d: Diff) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md.cell(text)
 
 
 def to_markdown(d: Diff) -> str:
-    head = f"### apic-access plan diff: stack `{d.stack}`" + (f"\n\n{d.note}" if d.note else "")
+    head = f"### apic-access plan diff: stack {md.code(d.stack)}" + (f"\n\n{d.note}" if d.note else "")
     if d.empty:
         return f"{head}\n\nNo changes: this spec change leaves Azure as it is.\n"
     lines = [head, "", f"**{d.summary()}.**", ""]
@@ -304,7 +305,7 @@ def to_markdown(d: Diff) -> str:
     lines += ["| action | type | name | detail |", "|---|---|---|---|"]
     for e in d.entries:
         detail = "<br>".join(_cell(x) for x in _details(e))
-        lines.append(f"| **{_headline(e)}** | `{short_type(e.resource.type)}` | `{e.resource.name}` | {detail} |")
+        lines.append(f"| **{_headline(e)}** | {md.code(short_type(e.resource.type))} | {md.code(e.resource.name)} | {detail} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components import arm
+from config.errors import plural
 
 from .recorder import UNKNOWN, Recording, Registration
 
@@ -235,12 +236,12 @@ def report(plan: ImportPlan) -> str:
         needs: dict[str, list[str]] = {}
         for name, what in plan.pending:
             needs.setdefault(what, []).append(name)
-        lines.append(f"{len(plan.pending)} entries are left out until you give a value only Entra knows (run the command, then import-ids again with the argument):")
+        lines.append(f"{plural(len(plan.pending), 'entry')} left out until you give a value only Entra knows (run the command, then import-ids again with the argument):")
         for what, names in needs.items():
             lines.append(f"  {what}")
             lines.append(f"      for: {', '.join(names)}")
     if plan.skipped:
-        lines.append(f"{len(plan.skipped)} entries cannot be imported and are left out:")
+        lines.append(f"{plural(len(plan.skipped), 'entry')} cannot be imported, left out:")
         lines += [f"  {name}: {why}" for name, why in plan.skipped]
     lines.append(
         "Role assignments made by hand have random names: `pulumi up` cannot adopt them under the deterministic names it uses. "

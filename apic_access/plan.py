@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from components import arm
+from config.errors import plural
 
+from . import markdown as md
 from .recorder import Recording, Registration
 
 
@@ -117,7 +119,7 @@ def _children(rec: Recording) -> dict[str, list[Registration]]:
 def to_table(rec: Recording) -> str:
     """Resources grouped under their components, as a person reads a setup."""
     children = _children(rec)
-    lines = [f"Plan for stack '{rec.stack}' of {rec.project}: {sum(r.custom for r in rec.resources)} resources to create", ""]
+    lines = [f"Plan for stack '{rec.stack}' of {rec.project}: {plural(sum(r.custom for r in rec.resources), 'resource')} to create", ""]
 
     def walk(parent: str, depth: int) -> None:
         for r in children.get(parent, []):
@@ -143,21 +145,21 @@ def to_table(rec: Recording) -> str:
 def to_markdown(rec: Recording) -> str:
     counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
     lines = [
-        f"### apic-access plan: stack `{rec.stack}`",
+        f"### apic-access plan: stack {md.code(rec.stack)}",
         "",
-        f"{sum(counts.values())} resources.",
+        f"{plural(sum(counts.values()), 'resource')}.",
         "",
         budget_line(rec) + ".",
         "",
         "| resource type | count |",
         "|---|---|",
-        *(f"| `{t}` | {n} |" for t, n in sorted(counts.items())),
+        *(f"| {md.code(t)} | {n} |" for t, n in sorted(counts.items())),
         "",
         "<details><summary>All resources</summary>",
         "",
         "| type | name | detail |",
         "|---|---|---|",
-        *(f"| `{short_type(r.type)}` | `{r.name}` | {describe(r).replace('|', '/')} |" for r in rec.resources if r.custom),
+        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(describe(r))} |" for r in rec.resources if r.custom),
         "",
         "</details>",
     ]

@@ -66,3 +66,12 @@ def format_path(parts: Sequence[object]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 API`, `2 APIs`, `1 entry`, `3 entries`: counts in the user's words."""
+    if count == 1:
+        return f"{count:,} {singular}"
+    if plural_form is None:
+        plural_form = singular[:-1] + "ies" if singular.endswith("y") and singular[-2:-1] not in "aeiou" else singular + "s"
+    return f"{count:,} {plural_form}"

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from .errors import Mark, Problem, did_you_mean, format_path
+from .errors import Mark, Problem, did_you_mean, format_path, plural
 from .loader import PosList, PosMap
 
 SCHEMA_FILE = Path(__file__).with_name("schema.json")
@@ -130,7 +130,7 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         yield Problem(mark_at(root, path), where, "has duplicate entries: list each item once")
         return
     if kind == "minItems":
-        yield Problem(mark_at(root, path), where, f"needs at least {sch['minItems']} item(s)")
+        yield Problem(mark_at(root, path), where, f"needs at least {plural(sch['minItems'], 'item')}")
         return
     if kind == "maxItems" and isinstance(value, list):
         limit = sch["maxItems"]

@@ -43,7 +43,7 @@ def test_a_shard_typo_fails_validate_at_the_stack_file(project: Path, capsys: py
         "Pulumi.inv-1.yaml:3:22: config.apic-access:shard: 'tag=shard-1' is not a shard: use `platform`, `tag:NAME` "
         "(APIs whose `tags` include NAME) or `prefix:NAME` (APIs whose key starts with NAME)\n"
     )
-    assert err == "Pulumi.inv-1.yaml: 1 error(s)\n"
+    assert err == "Pulumi.inv-1.yaml: 1 error\n"
     # plan answers the same user mistake the same way: exit 1, never an internal error
     code, out, err = run(capsys, "plan", "--stack", "inv-1")
     assert code == 1 and out.startswith("Pulumi.inv-1.yaml:3:22: config.apic-access:shard:") and "internal error" not in out + err
@@ -72,7 +72,7 @@ def test_a_stack_file_that_is_not_yaml(project: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "validate", "--stack", "dev")
     assert code == 1
     assert out == "Pulumi.dev.yaml:3:1: (top level): not valid YAML (a Pulumi stack file): did not find expected ',' or ']'; check indentation and quoting\n"
-    assert err == "Pulumi.dev.yaml: 1 error(s)\n"
+    assert err == "Pulumi.dev.yaml: 1 error\n"
     code, out, _ = run(capsys, "plan", "--stack", "dev")
     assert code == 1 and out.startswith("Pulumi.dev.yaml:3:1:")
 

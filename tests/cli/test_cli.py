@@ -40,7 +40,7 @@ def test_validate_invalid_exit_1_one_line_per_problem(capsys: pytest.CaptureFixt
         f"{bad}:6:9: portal: an enabled portal needs `signIn: {{entraApp: NAME}}` (an entraApps entry) or `signIn: {{clientId: GUID}}`",
         f"{bad}:7:1: keyValut: unknown property 'keyValut' (did you mean 'keyVault'?)",
     ]
-    assert err == f"{bad}: 2 error(s)\n"
+    assert err == f"{bad}: 2 errors\n"
 
 
 def test_validate_several_files_reports_all(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

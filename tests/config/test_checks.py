@@ -55,3 +55,16 @@ def test_distinct_names_are_fine(tmp_path: Path) -> None:
     spec.write_text(MIN + ACCESS + "            users: [bob@fabrikam.com, alice@fabrikam.com]\n", encoding="utf-8")
     loaded = load_spec(spec)
     assert loaded.spec.apis["orders"].versions["v1-0"].access[0].principals.users == ("alice@fabrikam.com", "bob@fabrikam.com")
+
+
+def test_plural_counts_in_the_users_words() -> None:
+    from config.errors import plural
+
+    assert [plural(1, "API"), plural(2, "API"), plural(1, "entry"), plural(3, "entry"), plural(0, "binding"), plural(1200, "key")] == [
+        "1 API",
+        "2 APIs",
+        "1 entry",
+        "3 entries",
+        "0 bindings",
+        "1,200 keys",
+    ]
