@@ -30,6 +30,7 @@ from .errors import Problem, display_path, format_path
 # backend unless the user chose one.
 os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
 from .loader import PosMap
+from .project import outside, project_root
 from .schema import mark_at
 
 # The largest inline specification we send. Microsoft documents no size limit for
@@ -139,6 +140,10 @@ def check_definition_files(root: Any, spec_file: str) -> list[Problem]:
 def _check_file(definition: Any, value: str, spec_file: str) -> str | None:
     """What is wrong with one definition file, ending with the fix; None when nothing is."""
     path = resolve_file(definition, value, spec_file)
+    # specs come from pull requests: a definition file is uploaded to API Center, so it must be the project's
+    escape = outside(value, resolve_file(definition, ".", spec_file), project_root(spec_file))
+    if escape:
+        return f"'{value}' {escape}: move the file into the project and give its path relative to the spec file"
     shown = display_path(str(path))
     try:
         info = path.stat()

@@ -13,6 +13,7 @@ every case and reports every problem with file:line:col. Both paths build the sa
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,9 @@ import yaml_rs
 
 from .build import build
 from .checks import cross_check
+from .loader import MAX_DEPTH, budget_problem, has_anchors, read_spec_text
 from .model import Spec
+from .project import is_absolute, outside, project_root
 from .resolve import variables_for
 from .schema import SCHEMA_FILE
 
@@ -56,7 +59,7 @@ class _Unsure(Exception):
 def fast_load(path: Path, *, stack: str, project: str) -> Spec | None:
     """The model of a spec with no problem and no warning, or None."""
     try:
-        raw = _load_chain(path.resolve(), [])
+        raw = _load_chain(path.resolve(), [], project_root(path).resolve())
         raw = _interpolate(raw, variables_for(raw, stack, project))
         if not _validator().is_valid(raw) or cross_check(raw, str(path)):
             return None
@@ -65,9 +68,14 @@ def fast_load(path: Path, *, stack: str, project: str) -> Spec | None:
         return None
 
 
-def _load_chain(path: Path, chain: list[Path]) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if _AMBIGUOUS_TEXT.search(text) or _NON_PRINTABLE.search(text):
+def _load_chain(path: Path, chain: list[Path], root: Path) -> dict[str, Any]:
+    # anything outside the project or over a budget is reported by the located path
+    if outside(path.name, path.parent, root):
+        raise _Unsure
+    text, problems = read_spec_text(path, sum(p.stat().st_size for p in chain))
+    if text is None or _AMBIGUOUS_TEXT.search(text) or _NON_PRINTABLE.search(text):
+        raise _Unsure
+    if has_anchors(text) and budget_problem(text, str(path)):
         raise _Unsure
     data = yaml_rs.loads(text, parse_datetime=False)
     if not isinstance(data, dict):
@@ -76,26 +84,32 @@ def _load_chain(path: Path, chain: list[Path]) -> dict[str, Any]:
     ref = data.pop("extends", None)
     if ref is None:
         return data
-    base_path = (path.parent / ref).resolve() if isinstance(ref, str) and ref else None
-    if base_path is None or base_path == path or base_path in chain or not base_path.is_file():
+    if not isinstance(ref, str) or not ref or outside(ref, path.parent, root):
         raise _Unsure
-    base = _load_chain(base_path, [*chain, path])
-    _anchor_definition_files(base, base_path.parent)
+    base_path = (path.parent / ref).resolve()
+    if base_path == path or base_path in chain or not base_path.is_file():
+        raise _Unsure
+    base = _load_chain(base_path, [*chain, path], root)
+    _anchor_definition_files(base, base_path.parent, path.parent)
     return _merge(base, data)
 
 
 def _check_scalars(node: Any) -> None:
     """Raise _Unsure where the two YAML versions could disagree about a parsed value."""
-    stack = [node]
+    stack = [(node, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         if isinstance(item, dict):
+            if depth >= MAX_DEPTH:
+                raise _Unsure
             for key, value in item.items():
                 if not isinstance(key, str) or key in _YAML11_WORDS:
                     raise _Unsure
-                stack.append(value)
+                stack.append((value, depth + 1))
         elif isinstance(item, list):
-            stack.extend(item)
+            if depth >= MAX_DEPTH:
+                raise _Unsure
+            stack.extend((value, depth + 1) for value in item)
         elif isinstance(item, str):
             if item in _YAML11_WORDS:
                 raise _Unsure
@@ -103,13 +117,14 @@ def _check_scalars(node: Any) -> None:
             raise _Unsure
 
 
-def _anchor_definition_files(base: dict[str, Any], folder: Path) -> None:
-    """A base's `file:` paths are relative to the base: make them absolute before merging."""
+def _anchor_definition_files(base: dict[str, Any], folder: Path, extending: Path) -> None:
+    """A base's `file:` paths are relative to the base: make them relative to the extending
+    file's folder before merging (an absolute path stays as written, to be refused)."""
     for api in (base.get("apis") or {}).values():
         for version in ((api or {}).get("versions") or {}).values() if isinstance(api, dict) else ():
             for definition in ((version or {}).get("definitions") or {}).values() if isinstance(version, dict) else ():
-                if isinstance(definition, dict) and isinstance(definition.get("file"), str):
-                    definition["file"] = str((folder / definition["file"]).resolve())
+                if isinstance(definition, dict) and isinstance(definition.get("file"), str) and not is_absolute(definition["file"]):
+                    definition["file"] = os.path.relpath(folder / definition["file"], extending)
 
 
 def _merge(base: Any, over: Any) -> Any:

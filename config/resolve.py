@@ -8,18 +8,24 @@ from typing import Any
 
 from .errors import Mark, Problem, did_you_mean
 from .loader import PosList, PosMap, read_yaml_file
+from .project import outside, project_root
 
 VARIABLES = ("stack", "project", "location")
 _VAR = re.compile(r"\$\{([^}]*)\}")
 
 
 def load_with_extends(path: Path) -> tuple[Any, list[Problem]]:
-    """Load `path` and every base it extends, merged; a cycle or a bad base is a problem."""
-    return _load(path.resolve(), path, [])
+    """Load `path` and every base it extends, merged; a cycle, a bad base or a base outside
+    the project (config/project.py) is a problem."""
+    root = project_root(path)
+    escape = outside(path.name, path.parent, root)
+    if escape:
+        return None, [Problem(Mark(str(path), 1, 1), "", f"the spec {escape}: a spec may only read files inside its project; put the spec itself there")]
+    return _load(path.resolve(), path, [], root)
 
 
-def _load(real: Path, shown: Path, chain: list[Path]) -> tuple[Any, list[Problem]]:
-    data, problems = read_yaml_file(shown)
+def _load(real: Path, shown: Path, chain: list[Path], root: Path) -> tuple[Any, list[Problem]]:
+    data, problems = read_yaml_file(shown, sum(p.stat().st_size for p in chain))
     if not isinstance(data, PosMap) or "extends" not in data:
         return data, problems
     ref = data["extends"]
@@ -27,6 +33,10 @@ def _load(real: Path, shown: Path, chain: list[Path]) -> tuple[Any, list[Problem
     del data["extends"]
     if not isinstance(ref, str) or not ref:
         return None, [*problems, Problem(mark, "extends", "must be the path of a base spec, relative to this file")]
+    escape = outside(ref, shown.parent, root)
+    if escape:
+        fix = "move the base spec into the project and give its path relative to this file"
+        return None, [*problems, Problem(mark, "extends", f"'{ref}' {escape}: {fix}")]
     base_shown = shown.parent / ref
     base_real = base_shown.resolve()
     if base_real == real or base_real in chain:
@@ -34,7 +44,7 @@ def _load(real: Path, shown: Path, chain: list[Path]) -> tuple[Any, list[Problem
         return None, [*problems, Problem(mark, "extends", f"extends cycle ({loop}): remove one of the `extends`")]
     if not base_real.is_file():
         return None, [*problems, Problem(mark, "extends", f"base spec '{ref}' not found (looked for {base_shown}): the path is relative to this file")]
-    base, base_problems = _load(base_real, base_shown, [*chain, real])
+    base, base_problems = _load(base_real, base_shown, [*chain, real], root)
     problems.extend(base_problems)
     if base is None:  # the base does not parse: nothing below can be checked reliably
         return None, problems

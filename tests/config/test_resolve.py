@@ -31,6 +31,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_extends_merges_maps_and_replaces_scalars(tmp_path: Path) -> None:
+    write(tmp_path, "Pulumi.yaml", "name: test\n")  # the project: envs/ may read its parent
     write(tmp_path, "base.yaml", BASE)
     prod = write(tmp_path, "envs/prod.yaml", "specVersion: 1\nextends: ../base.yaml\napiCenter:\n  location: westeurope\n  tags: {env: prod}\n")
     spec = load_spec(prod, stack="prod").spec
