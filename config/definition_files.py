@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema.exceptions import ValidationError
 
 from .errors import Problem, display_path, format_path
 
@@ -29,7 +28,6 @@ from .errors import Problem, display_path, format_path
 # spec's own fast path); its messages are long and engine-worded, so keep the readable
 # backend unless the user chose one.
 os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
-from .loader import PosMap
 from .project import outside, project_root
 from .schema import mark_at
 
@@ -86,7 +84,7 @@ class _Facts:
 
 def resolve_file(definition: Any, value: str, spec_file: str) -> Path:
     """The definition file named by `value`, relative to the spec file `file:` is written in."""
-    written_in = definition.value_mark("file").file if isinstance(definition, PosMap) else spec_file
+    written_in = getattr(definition, "written_in", None) or spec_file  # config/resolve.py's WrittenIn
     return Path(written_in).parent / value
 
 
@@ -248,6 +246,7 @@ def _parse(text: str, syntax: str) -> tuple[Any, str | None]:
 
 def _openapi_error(document: dict[str, Any], value: str, version: str | None) -> str | None:
     """What keeps `document` from being valid OpenAPI, ending with the fix; None when nothing does."""
+    from jsonschema.exceptions import ValidationError  # here: `validate` of a spec without OpenAPI files never imports it
     from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import ValidatorDetectError
 
@@ -303,6 +302,8 @@ def _outside_ref(node: Any, path: list[Any]) -> tuple[str, list[Any]] | None:
 def _deepest(error: Any) -> Any:
     """Of a oneOf/anyOf failure, the alternatives' error deepest in the document: the likeliest
     cause. When every alternative wants a different value there, one error lists them all."""
+    from jsonschema.exceptions import ValidationError
+
     if not isinstance(error, ValidationError) or not error.context:
         return error
     leaves = [_deepest(e) for e in error.context]

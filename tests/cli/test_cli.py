@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,17 @@ def test_graph_dot_parses(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
     assert top.get_label() == '"ApiCenterAccess apic-access"'
     inner = {s.get_label() for s in top.get_subgraphs()}
     assert {'"KeyVault key-vault"', '"Access access"', '"Inventory inventory"', '"Portal portal"'} <= inner
+
+
+def test_validate_imports_neither_pulumi_nor_the_provider_sdks() -> None:
+    """`validate` runs in CI on every pull request: it stays light (the plan tools load the SDKs)."""
+    script = (
+        "import sys\n"
+        "from apic_access import cli\n"
+        "code = cli.main(['validate', 'config/dev.yaml'])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'pulumi_azure_native', 'pulumi_azuread', 'grpc'})\n"
+        "print(code, heavy)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.stdout.splitlines()[-1] == "0 []"

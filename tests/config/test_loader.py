@@ -10,8 +10,13 @@ import importlib.util
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import config.loader as loader
 from config.errors import SpecError
@@ -99,12 +104,17 @@ def test_an_oversized_extends_chain_is_refused(tmp_path: Path, monkeypatch: pyte
     ]
 
 
-def test_a_10000_api_spec_is_within_every_budget(tmp_path: Path) -> None:
+def _generate_module() -> ModuleType:
     gen_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
     assert gen_spec and gen_spec.loader
     gen = importlib.util.module_from_spec(gen_spec)
     sys.modules[gen_spec.name] = gen
     gen_spec.loader.exec_module(gen)
+    return gen
+
+
+def test_a_10000_api_spec_is_within_every_budget(tmp_path: Path) -> None:
+    gen = _generate_module()
     # one API written out, then repeated under 10,000 names: what generate.write makes, faster
     one = gen.yaml.dump(gen.generate(1)["apis"]["api-0001"], Dumper=gen.yaml.CSafeDumper, sort_keys=False, width=160)
     block = "".join("    " + line + "\n" for line in one.splitlines())
@@ -116,3 +126,149 @@ def test_a_10000_api_spec_is_within_every_budget(tmp_path: Path) -> None:
     start = time.perf_counter()
     assert loader.budget_problem(text, str(path)) is None
     print(f"10,000-API spec: {len(text):,} bytes, budget walk {time.perf_counter() - start:.2f} s")
+
+
+# --- the two parsers ---------------------------------------------------------------------------
+
+EXAMPLES = [("dev.yaml", "dev"), ("prod.yaml", "prod"), ("base.yaml", "test")]
+
+
+def outcome(path: Path, *, native: bool, stack: str = "dev") -> Any:
+    """The model and warnings, or every problem line: what `validate` reports."""
+    try:
+        loaded = load_spec(path, stack=stack, native_yaml=native)
+    except SpecError as exc:
+        return [str(p) for p in exc.problems]
+    return loaded.spec, [str(w) for w in loaded.warnings]
+
+
+@pytest.mark.parametrize(("spec", "stack"), EXAMPLES)
+def test_the_examples_parse_natively_and_both_parsers_agree(spec: str, stack: str) -> None:
+    path = ROOT / "config" / spec
+    assert loader.native_agrees(path.read_text(encoding="utf-8"))
+    assert outcome(path, native=True, stack=stack) == outcome(path, native=False, stack=stack)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "portal:\n  anonymousAccess: yes\n  signIn: {clientId: 2c1d0e4f-1111-2222-3333-444455556666}\n",  # a YAML 1.1 boolean
+        "keyVault:\n  name: kv-apis\n  softDeleteRetentionDays: 010\n",  # octal in YAML 1.1
+        "keyVault:\n  name: kv-apis\n  softDeleteRetentionDays: [1, 08]\n",  # a string in YAML 1.1
+        "apiCenter:\n  tags: {a: !!str 1}\n",  # a tag
+        "apiCenter:\n  tags: {a: 1:20}\n",  # sexagesimal 80 in YAML 1.1
+        "apiCenter:\n  tags: {a: 1e3}\n",  # a string in YAML 1.1, a float in 1.2
+        "environments:\n  prod: {title: Prod, kind: production, description: ${stak}}\n",  # an unknown variable
+    ],
+)
+def test_what_the_yaml_versions_read_differently_is_parsed_by_pyyaml(tmp_path: Path, fragment: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(MIN + fragment, encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert not loader.native_agrees(text) or loader.parse(text, "x")[0] == loader.parse(text, "x", native=False)[0]
+    assert outcome(path, native=True) == outcome(path, native=False)
+
+
+def test_guids_date_like_api_versions_and_version_keys_parse_natively(tmp_path: Path) -> None:
+    text = MIN + (
+        "  previewApiVersions: {authConfigs: 2024-03-15-preview, portals: 2024-06-01}\n"
+        "portal:\n"
+        "  signIn: {clientId: 00000000-0000-0000-8000-000001000000}\n"
+        "  readers:\n"
+        "    groups:\n"
+        "      - 0b6f3c1e-8000-4000-8000-000001000000\n"
+        "      - 10000000-0000-0000-0000-000000000010\n"
+        "    users: [00000000-0000-0000-0000-000000000001]\n"
+        "apis:\n"
+        "  petstore:\n"
+        "    title: Petstore\n"
+        "    kind: rest\n"
+        "    versions:\n"
+        "      v1-0: {title: v1, lifecycleStage: production}\n"
+        "      v2-0: {title: v2, lifecycleStage: preview}\n"
+    )
+    assert loader.native_agrees(text)
+    assert loader.parse(text, "x") == loader.parse(text, "x", native=False)
+
+
+def test_a_spec_with_warnings_stays_native_and_reads_only_lines_around_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gen = _generate_module()
+    spec = gen.generate(200)
+    spec["authConfigs"]["unbound"] = {"title": "Nobody binds me", "http": {"scheme": "bearer"}}
+    spec["apis"]["api-0150"]["versions"]["v1-0"]["access"][1] = {"authConfig": "bench-key", "name": "nobody"}
+    path = tmp_path / "spec.yaml"
+    path.write_text(gen.yaml.dump(spec, Dumper=gen.yaml.CSafeDumper, sort_keys=False, width=160), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def no_pyyaml(*_args: Any) -> Any:
+        raise AssertionError("the spec was parsed by PyYAML")
+
+    composed: list[int] = []
+    compose = yaml.compose
+
+    def counting(text: str, Loader: Any) -> Any:  # noqa: N803 - yaml's keyword
+        composed.append(text.count("\n") + 1)
+        return compose(text, Loader=Loader)
+
+    monkeypatch.setattr(loader, "_parse_pyyaml", no_pyyaml)
+    monkeypatch.setattr(loader.yaml, "compose", counting)
+    warnings = [str(w) for w in load_spec(path, stack="bench").warnings]
+    unbound = next(i for i, line in enumerate(lines, 1) if line == "  unbound:") + 1
+    nobody = next(i for i, line in enumerate(lines, 1) if "name: nobody" in line)
+    assert warnings == [
+        f"spec.yaml:{unbound}:5: authConfigs.unbound: warning: auth config 'unbound' is bound to no API version: add it to a version's `access` or remove it",
+        f"spec.yaml:{nobody - 1}:11: apis.api-0150.versions.v1-0.access[1]: warning: binding 'nobody' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals",
+    ]
+    assert composed and max(composed) < 50  # a few lines around each warning, never the file's thousands
+
+
+guid = st.one_of(
+    st.uuids().map(str),
+    st.builds(lambda a, b: f"{a:08x}-0000-0000-8000-{b:012d}", st.integers(0, 16**8 - 1), st.integers(0, 10**12 - 1)),
+    st.builds(lambda b: f"00000000-0000-0000-0000-{b:012d}", st.integers(0, 10**12 - 1)),
+)
+api_version = st.builds(
+    lambda y, m, d, preview: f"{y:04d}-{m:02d}-{d:02d}" + ("-preview" if preview else ""),
+    st.integers(2000, 2099),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.booleans(),
+)
+version_key = st.builds(lambda a, b: f"v{a}-{b}", st.integers(0, 20), st.integers(0, 20))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(guid, min_size=1, max_size=30, unique=True),
+    st.lists(guid, min_size=1, max_size=30, unique=True),
+    st.tuples(api_version, api_version, api_version),
+    st.lists(version_key, min_size=1, max_size=6, unique=True),
+)
+def test_object_ids_and_api_versions_parse_natively_and_both_parsers_agree(
+    tmp_path: Path, users: list[str], principals: list[str], versions: tuple[str, str, str], keys: list[str]
+) -> None:
+    lines = [
+        MIN + "  previewApiVersions:",
+        f"    authConfigs: {versions[0]}",
+        f"    securityRequirements: {versions[1]}",
+        f"    portals: {versions[2]}",
+        "keyVault:\n  name: kv-apis\n  secrets:\n    api-key: {fromConfig: apiKey}",
+        "authConfigs:\n  key:\n    title: Key\n    apiKey: {name: x-api-key, secret: api-key}",
+        "environments:\n  prod: {title: Prod, kind: production}",
+        "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    versions:",
+    ]
+    for key in keys:
+        lines += [f"      {key}:", f"        title: {key}", "        lifecycleStage: production", "        definitions: {openapi: {title: OpenAPI}}", "        access:"]
+        lines += ["          - authConfig: key", "            users:"] + [f"              - {u}" for u in users]
+        lines += [f"            servicePrincipals: [{', '.join(principals)}]"]
+    lines += ["    deployments:"] + [
+        f"      dep{i}: {{title: D, environment: prod, definition: {key}/openapi, runtimeUris: [https://x.contoso.com]}}" for i, key in enumerate(keys)
+    ]
+    lines += ["portal:", f"  signIn: {{clientId: {principals[0]}}}", "  readers:", "    groups:"] + [f"      - {g}" for g in principals]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert loader.native_agrees(text)
+    native = outcome(path, native=True)
+    assert native == outcome(path, native=False)
+    assert not isinstance(native, list), native  # valid: the object ids and api-versions are read as written
