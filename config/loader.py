@@ -15,6 +15,8 @@ node when it can, so a spec with a few warnings costs little more than a clean o
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,12 +369,20 @@ class Source:
     text: str
     data: Any
     _lines: list[str] | None = field(default=None, repr=False)
-    _index: dict[tuple[int, int, int], dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+    _narrowable: bool | None = field(default=None, repr=False)
+    _index: dict[tuple[int, int, int], tuple[dict[str, list[int]], list[int]]] = field(default_factory=dict, repr=False)
 
     def lines(self) -> list[str]:
         if self._lines is None:
             self._lines = self.text.split("\n")
         return self._lines
+
+    def line_starts(self) -> list[int]:
+        """The offset in the text where each line starts."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return self._starts
 
 
 # --- positions, looked up afterwards ----------------------------------------------------------
@@ -460,7 +470,10 @@ class Locator:
         return self._walk(self._compose(source, 0, -1), parts, key, source.file, 0)
 
     def _narrowable(self, source: Source) -> bool:
-        return not (has_anchors(source.text) or "<<" in source.text or _ODD_BREAKS.search(source.text))
+        if source._narrowable is None:
+            text = source.text
+            source._narrowable = not (has_anchors(text) or "<<" in text or _ODD_BREAKS.search(text))
+        return source._narrowable
 
     def _root_mark(self, source: Source) -> Mark:
         for event in yaml.parse(source.text, Loader=_BaseLoader):
@@ -499,21 +512,21 @@ class Locator:
 
     def _narrow(self, source: Source, parts: list[Any]) -> tuple[int, int, int]:
         """Lines [start, end) of the innermost block-mapping entry on `parts` found by its key
-        and indentation alone, and how many parts that took (0: none)."""
+        and indentation alone, and how many parts that took (0: none). An entry ends where
+        the next key of its mapping starts."""
         lines = source.lines()
         start, end, scan, indent, consumed = 0, len(lines), 0, 0, 0
         for part in parts:
             if not isinstance(part, str):
                 break
-            rows = self._keys(source, scan, end, indent).get(part)
-            if rows is None or len(rows) != 1:
+            keys, rows = self._keys(source, scan, end, indent)
+            found = keys.get(part)
+            if found is None or len(found) != 1:
                 break
-            i = rows[0]
-            j = i + 1
-            while j < end and _inside(lines[j], indent):
-                j += 1
-            start, end, scan, consumed = i, j, i + 1, consumed + 1
-            child = next((k for k in range(i + 1, j) if not _blank(lines[k])), None)
+            i = found[0]
+            after = bisect.bisect_right(rows, i)
+            start, end, scan, consumed = i, rows[after] if after < len(rows) else end, i + 1, consumed + 1
+            child = next((k for k in range(i + 1, end) if not _blank(lines[k])), None)
             if child is None:
                 break  # the value is on the key's line
             child_indent = len(lines[child]) - len(lines[child].lstrip(" "))
@@ -523,29 +536,31 @@ class Locator:
             indent = child_indent
         return start, end, consumed
 
-    def _keys(self, source: Source, start: int, end: int, indent: int) -> dict[str, list[int]]:
-        """Keys written at exactly `indent` in lines [start, end), as written and interpolated."""
+    def _keys(self, source: Source, start: int, end: int, indent: int) -> tuple[dict[str, list[int]], list[int]]:
+        """Keys written at exactly `indent` in lines [start, end), as written and interpolated,
+        and the rows of all of them, in order."""
         cache_key = (start, end, indent)
-        index = source._index.get(cache_key)
-        if index is None:
-            index = {}
-            lines = source.lines()
-            prefix = " " * indent
-            for row in range(start, end):
-                line = lines[row]
-                if not line.startswith(prefix) or len(line) <= indent or line[indent] in " #-\"'{[?&*!|>%@`":
-                    continue
-                m = _PLAIN_KEY.match(line, indent)
-                if m:
-                    written = m.group(1)
-                    index.setdefault(written, []).append(row)
-                    if "${" in written and self._sub(written) != written:
-                        index.setdefault(self._sub(written), []).append(row)
-            source._index[cache_key] = index
-        return index
+        if cache_key not in source._index:
+            starts = source.line_starts()
+            pattern = _key_pattern(indent)
+            index: dict[str, list[int]] = {}
+            rows: list[int] = []
+            row = start
+            for m in pattern.finditer(source.text, starts[start], starts[end] if end < len(starts) else len(source.text)):
+                row = bisect.bisect_right(starts, m.start(), row) - 1
+                rows.append(row)
+                written = m.group(1)
+                index.setdefault(written, []).append(row)
+                if "${" in written and self._sub(written) != written:
+                    index.setdefault(self._sub(written), []).append(row)
+            source._index[cache_key] = (index, rows)
+        return source._index[cache_key]
 
 
-_PLAIN_KEY = re.compile(r"(\S[^#]*?)[ \t]*:(?:[ \t]|$)")
+@functools.cache
+def _key_pattern(indent: int) -> re.Pattern[str]:
+    """A plain mapping key written at exactly `indent`: `  name:` or `  name: value`."""
+    return re.compile("^" + " " * indent + r"([^\s#'\"{\[\]}\-?&*!|>%@`,][^#\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 def _blank(line: str) -> bool:
@@ -553,9 +568,3 @@ def _blank(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-def _inside(line: str, indent: int) -> bool:
-    """Whether `line` still belongs to a mapping entry whose key is at `indent`."""
-    if _blank(line):
-        return True
-    own = len(line) - len(line.lstrip(" "))
-    return own > indent or (own == indent and (line[own:].startswith("- ") or line[own:] == "-"))

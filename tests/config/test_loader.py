@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import config.loader as loader
-from config.errors import SpecError
+from config.errors import PathMark, SpecError
 from config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,3 +272,36 @@ def test_object_ids_and_api_versions_parse_natively_and_both_parsers_agree(
     native = outcome(path, native=True)
     assert native == outcome(path, native=False)
     assert not isinstance(native, list), native  # valid: the object ids and api-versions are read as written
+
+
+def _all_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _all_paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _all_paths(v, (*prefix, i))
+    return out
+
+
+@pytest.mark.parametrize("spec", ["dev.yaml", "generated"])
+def test_positions_from_the_lines_around_a_node_are_those_of_the_whole_file(tmp_path: Path, spec: str) -> None:
+    """The Locator reads only the lines of the mapping entries on a node's path: for every node
+    of the handwritten example (flow style, comments, lists) and of a generated inventory,
+    key and value, that gives the position composing the whole file gives."""
+    if spec == "generated":
+        path = _generate_module().write(30, tmp_path / "spec.yaml")
+    else:
+        path = ROOT / "config" / spec
+    text = path.read_text(encoding="utf-8")
+    data, _ = loader.parse(text, str(path))
+    narrowed = loader.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
+    whole = loader.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
+    whole._narrowable = lambda source: False  # type: ignore[method-assign]
+    paths = _all_paths(data)
+    assert len(paths) > 150
+    for parts in paths:
+        for key in (False, True):
+            at = PathMark("", 0, 0, parts, key)
+            assert narrowed.mark(at) == whole.mark(at), parts
