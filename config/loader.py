@@ -368,21 +368,15 @@ class Source:
     file: str
     text: str
     data: Any
-    _lines: list[str] | None = field(default=None, repr=False)
-    _starts: list[int] | None = field(default=None, repr=False)
+    _nl_text: str | None = field(default=None, repr=False)
     _narrowable: bool | None = field(default=None, repr=False)
-    _index: dict[tuple[int, int, int], tuple[dict[str, list[int]], list[int]]] = field(default_factory=dict, repr=False)
+    _index: dict[tuple[int, int, int], tuple[dict[str, list[tuple[int, int]]], list[int]]] = field(default_factory=dict, repr=False)
 
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.split("\n")
-        return self._lines
-
-    def line_starts(self) -> list[int]:
-        """The offset in the text where each line starts."""
-        if self._starts is None:
-            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        return self._starts
+    def nl_text(self) -> str:
+        """The text after a line break: every line, the first included, follows one."""
+        if self._nl_text is None:
+            self._nl_text = "\n" + self.text
+        return self._nl_text
 
 
 # --- positions, looked up afterwards ----------------------------------------------------------
@@ -459,20 +453,22 @@ class Locator:
     def _position(self, source: Source, parts: list[Any], key: bool) -> Mark:
         if not parts:
             return self._root_mark(source)
-        start, end, consumed = self._narrow(source, parts) if self._narrowable(source) else (0, 0, 0)
-        if consumed:
+        entry, consumed = self._narrow(source, parts) if self._narrowable(source) else (None, 0)
+        if entry is not None:
+            row, begin, end = entry
             try:
-                node = self._compose(source, start, end)
+                node = self._compose(source, begin + 1, end)
             except yaml.YAMLError:
                 node = None
             if isinstance(node, yaml.MappingNode) and node.value and self._is(node.value[0][0], parts[consumed - 1]):
-                return self._walk(node, parts[consumed - 1 :], key, source.file, start)
-        return self._walk(self._compose(source, 0, -1), parts, key, source.file, 0)
+                return self._walk(node, parts[consumed - 1 :], key, source.file, row)
+        return self._walk(self._compose(source, 1, len(source.nl_text())), parts, key, source.file, 0)
 
     def _narrowable(self, source: Source) -> bool:
         if source._narrowable is None:
             text = source.text
-            source._narrowable = not (has_anchors(text) or "<<" in text or _ODD_BREAKS.search(text))
+            odd = "\r" in text or (not text.isascii() and _ODD_BREAKS.search(text) is not None)
+            source._narrowable = not (odd or has_anchors(text) or "<<" in text)
         return source._narrowable
 
     def _root_mark(self, source: Source) -> Mark:
@@ -481,11 +477,11 @@ class Locator:
                 return _mark(source.file, event.start_mark)
         return Mark(source.file, 1, 1)
 
-    def _compose(self, source: Source, start: int, end: int) -> Any:
-        cache_key = (source.file, start, end)
+    def _compose(self, source: Source, begin: int, end: int) -> Any:
+        """The node tree of `source.nl_text()[begin:end]` (whole lines)."""
+        cache_key = (source.file, begin, end)
         if cache_key not in self._composed:
-            text = source.text if end < 0 else "\n".join(source.lines()[start:end])
-            self._composed[cache_key] = yaml.compose(text, Loader=_BaseLoader)
+            self._composed[cache_key] = yaml.compose(source.nl_text()[begin:end], Loader=_BaseLoader)
         return self._composed[cache_key]
 
     def _is(self, key_node: Any, part: Any) -> bool:
@@ -510,57 +506,74 @@ class Locator:
                 break
         return Mark(file, mark.line + 1 + offset, mark.column + 1)
 
-    def _narrow(self, source: Source, parts: list[Any]) -> tuple[int, int, int]:
-        """Lines [start, end) of the innermost block-mapping entry on `parts` found by its key
-        and indentation alone, and how many parts that took (0: none). An entry ends where
+    def _narrow(self, source: Source, parts: list[Any]) -> tuple[tuple[int, int, int] | None, int]:
+        """The innermost block-mapping entry on `parts` that its key and indentation alone find,
+        as (its first row, the offset of the line break before it, the offset where it ends),
+        and how many parts that took. Offsets are in `source.nl_text()`. An entry ends where
         the next key of its mapping starts."""
-        lines = source.lines()
-        start, end, scan, indent, consumed = 0, len(lines), 0, 0, 0
+        text = source.nl_text()
+        entry: tuple[int, int, int] | None = None
+        row, begin, end, indent, consumed = 0, 0, len(text), 0, 0
+        scan = (0, 0)  # (row, offset of the line break before it) where the key scan starts
         for part in parts:
             if not isinstance(part, str):
                 break
-            keys, rows = self._keys(source, scan, end, indent)
+            keys, offsets = self._keys(source, scan, end, indent)
             found = keys.get(part)
             if found is None or len(found) != 1:
                 break
-            i = found[0]
-            after = bisect.bisect_right(rows, i)
-            start, end, scan, consumed = i, rows[after] if after < len(rows) else end, i + 1, consumed + 1
-            child = next((k for k in range(i + 1, end) if not _blank(lines[k])), None)
+            row, begin = found[0]
+            after = bisect.bisect_right(offsets, begin)
+            end = offsets[after] if after < len(offsets) else end
+            entry, consumed = (row, begin, end), consumed + 1
+            scan = (row, begin + 1)
+            child = _first_content_line(text, begin, end)
             if child is None:
                 break  # the value is on the key's line
-            child_indent = len(lines[child]) - len(lines[child].lstrip(" "))
-            rest = lines[child][child_indent:]
+            child_indent = len(child) - len(child.lstrip(" "))
+            rest = child[child_indent:]
             if child_indent <= indent or rest.startswith(("- ", "{", "[")) or rest == "-":
                 break  # a list, or flow style: compose from here
             indent = child_indent
-        return start, end, consumed
+        return entry, consumed
 
-    def _keys(self, source: Source, start: int, end: int, indent: int) -> tuple[dict[str, list[int]], list[int]]:
-        """Keys written at exactly `indent` in lines [start, end), as written and interpolated,
-        and the rows of all of them, in order."""
-        cache_key = (start, end, indent)
+    def _keys(self, source: Source, scan: tuple[int, int], end: int, indent: int) -> tuple[dict[str, list[tuple[int, int]]], list[int]]:
+        """Keys written at exactly `indent` from `scan` to offset `end`, as written and
+        interpolated, with (row, offset of the line break before it); and all their offsets."""
+        cache_key = (scan[1], end, indent)
         if cache_key not in source._index:
-            starts = source.line_starts()
-            pattern = _key_pattern(indent)
-            index: dict[str, list[int]] = {}
-            rows: list[int] = []
-            row = start
-            for m in pattern.finditer(source.text, starts[start], starts[end] if end < len(starts) else len(source.text)):
-                row = bisect.bisect_right(starts, m.start(), row) - 1
-                rows.append(row)
+            text = source.nl_text()
+            index: dict[str, list[tuple[int, int]]] = {}
+            offsets: list[int] = []
+            row, at = scan[0], scan[1] - 1 if scan[1] else 0  # `at`: the line break before `row`
+            for m in key_pattern(indent).finditer(text, scan[1], end):
+                row += text.count("\n", at + 1, m.start() + 1)
+                at = m.start()
+                offsets.append(at)
                 written = m.group(1)
-                index.setdefault(written, []).append(row)
+                index.setdefault(written, []).append((row, at))
                 if "${" in written and self._sub(written) != written:
-                    index.setdefault(self._sub(written), []).append(row)
-            source._index[cache_key] = (index, rows)
+                    index.setdefault(self._sub(written), []).append((row, at))
+            source._index[cache_key] = (index, offsets)
         return source._index[cache_key]
 
 
+def _first_content_line(text: str, begin: int, end: int) -> str | None:
+    """The first line after the one at `begin` and before `end` that is not blank or a comment."""
+    at = text.find("\n", begin + 1)
+    while 0 <= at < end:
+        nxt = text.find("\n", at + 1)
+        line = text[at + 1 : nxt if nxt >= 0 else len(text)]
+        if not _blank(line):
+            return line
+        at = nxt
+    return None
+
+
 @functools.cache
-def _key_pattern(indent: int) -> re.Pattern[str]:
+def key_pattern(indent: int) -> re.Pattern[str]:
     """A plain mapping key written at exactly `indent`: `  name:` or `  name: value`."""
-    return re.compile("^" + " " * indent + r"([^\s#'\"{\[\]}\-?&*!|>%@`,][^#\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+    return re.compile("\n" + " " * indent + r"([^\s#'\"{\[\]}\-?&*!|>%@`,][^#\n]*?)[ \t]*:(?=[ \t\n]|$)")
 
 
 def _blank(line: str) -> bool:

@@ -7,12 +7,13 @@ the YAML budgets (config/loader.py). Problems carry the spec path of their node;
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
 
 from .errors import Mark, PathMark, Problem, did_you_mean, format_path
-from .loader import Source, parse, read_spec_text
+from .loader import Source, has_anchors, key_pattern, parse, read_spec_text
 from .project import outside, project_root
 
 VARIABLES = ("stack", "project", "location")
@@ -115,8 +116,34 @@ def variables_for(raw: Any, stack: str, project: str) -> dict[str, str]:
     return variables
 
 
-def interpolate(root: Any, variables: dict[str, str]) -> list[Problem]:
-    """Replace ${stack}, ${project}, ${location} in every string, keys included, in place."""
+def sections_with_variables(sources: list[Source]) -> set[str] | None:
+    """The top-level keys under which the files write `${`, or None when that cannot be told
+    from the text (an escape or an alias could carry one elsewhere, or the file is not in
+    block style).
+    Interpolation walks only these sections: in a large inventory, `${stack}` is in the
+    header (names of the API center, vault, apps), not in the thousands of APIs."""
+    found: set[str] = set()
+    for source in sources:
+        text = source.nl_text()
+        if "\\" in text or has_anchors(text):  # an escape, or an alias, can carry `${` elsewhere
+            return None
+        at = text.find("${")
+        if at < 0:
+            continue
+        tops = [(m.start(), m.group(1)) for m in key_pattern(0).finditer(text)]
+        starts = [offset for offset, _ in tops]
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            if i < 0 or "${" in tops[i][1]:
+                return None
+            found.add(tops[i][1])
+            at = text.find("${", at + 2)
+    return found
+
+
+def interpolate(root: Any, variables: dict[str, str], sections: set[str] | None = None) -> list[Problem]:
+    """Replace ${stack}, ${project}, ${location} in every string, keys included, in place
+    (with `sections`, only under those top-level keys)."""
     problems: list[Problem] = []
 
     def sub(text: str, parts: tuple[Any, ...], key: bool) -> str:
@@ -137,6 +164,14 @@ def interpolate(root: Any, variables: dict[str, str]) -> list[Problem]:
         return _VAR.sub(one, text)
 
     stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    if sections is not None and isinstance(root, dict):
+        stack = []
+        for key in sections & root.keys():
+            value = root[key]
+            if type(value) is str:
+                root[key] = sub(value, (key,), False)
+            elif isinstance(value, (dict, list)):
+                stack.append((value, (key,)))
     while stack:
         node, parts = stack.pop()
         if isinstance(node, dict):

@@ -15,7 +15,7 @@ from .checks import cross_check
 from .errors import Mark, Problem, SpecError
 from .loader import Locator
 from .model import Spec
-from .resolve import interpolate, load_chain, variables_for
+from .resolve import interpolate, load_chain, sections_with_variables, variables_for
 from .schema import check
 
 DEFAULT_PROJECT = "apic-access"
@@ -43,7 +43,7 @@ def load_spec(path: str | Path, *, stack: str = "dev", project: str = DEFAULT_PR
 
     variables = variables_for(raw, stack, project)
     locator.variables = variables
-    unresolved = interpolate(raw, variables)
+    unresolved = interpolate(raw, variables, sections_with_variables(sources))
     problems += unresolved
     # a value with an unknown ${...} fails its pattern too: report the variable only
     problems += [p for p in check(raw) if p.path not in {u.path for u in unresolved}]
