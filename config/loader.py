@@ -124,7 +124,7 @@ def _scalars_agree(node: Any) -> bool:
     strings: list[str] = []
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH and isinstance(item, (dict, list)):  # the budget's levels count from 1
             return False
         values = item.values() if isinstance(item, dict) else item if isinstance(item, list) else (item,)
         if isinstance(item, dict):

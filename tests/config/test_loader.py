@@ -305,3 +305,13 @@ def test_positions_from_the_lines_around_a_node_are_those_of_the_whole_file(tmp_
         for key in (False, True):
             at = PathMark("", 0, 0, parts, key)
             assert narrowed.mark(at) == whole.mark(at), parts
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+def test_both_parsers_draw_the_nesting_budget_at_the_same_level(tmp_path: Path, extra: int) -> None:
+    levels = loader.MAX_DEPTH - 3 + extra  # the root, apiCenter and tags are three levels
+    path = tmp_path / "spec.yaml"
+    path.write_text(MIN + "  tags: {deep: " + "[" * levels + "]" * levels + "}\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert loader.parse(text, "x") == loader.parse(text, "x", native=False)
+    assert (loader.budget_problem(text, "x") is None) == (extra <= 0)
