@@ -550,7 +550,7 @@ class Locator:
                 row += text.count("\n", at + 1, m.start() + 1)
                 at = m.start()
                 offsets.append(at)
-                written = m.group(1)
+                written = next(g for g in m.groups() if g is not None)
                 index.setdefault(written, []).append((row, at))
                 if "${" in written and self._sub(written) != written:
                     index.setdefault(self._sub(written), []).append((row, at))
@@ -573,7 +573,9 @@ def _first_content_line(text: str, begin: int, end: int) -> str | None:
 @functools.cache
 def key_pattern(indent: int) -> re.Pattern[str]:
     """A plain mapping key written at exactly `indent`: `  name:` or `  name: value`."""
-    return re.compile("\n" + " " * indent + r"([^\s#'\"{\[\]}\-?&*!|>%@`,][^#\n]*?)[ \t]*:(?=[ \t\n]|$)")
+    plain = r"([^\s#'\"{\[\]}\-?&*!|>%@`,][^#\n]*?)"
+    quoted = r"\"([^\"\\\n]*)\"|'([^'\n]*)'"  # without escapes: their text is the key
+    return re.compile("\n" + " " * indent + f"(?:{plain}|{quoted})" + r"[ \t]*:(?=[ \t\n]|$)")
 
 
 def _blank(line: str) -> bool:

@@ -7,6 +7,7 @@ asserted: that the bomb is refused at its first crossing alias is what keeps it 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import time
 from pathlib import Path
@@ -285,13 +286,19 @@ def _all_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]
     return out
 
 
-@pytest.mark.parametrize("spec", ["dev.yaml", "generated"])
+@pytest.mark.parametrize("spec", ["dev.yaml", "generated", "quoted keys"])
 def test_positions_from_the_lines_around_a_node_are_those_of_the_whole_file(tmp_path: Path, spec: str) -> None:
     """The Locator reads only the lines of the mapping entries on a node's path: for every node
-    of the handwritten example (flow style, comments, lists) and of a generated inventory,
-    key and value, that gives the position composing the whole file gives."""
-    if spec == "generated":
+    of the handwritten example (flow style, comments, lists) and of a generated inventory
+    (also with its API and version keys quoted), key and value, that gives the position
+    composing the whole file gives."""
+    if spec != "dev.yaml":
         path = _generate_module().write(30, tmp_path / "spec.yaml")
+        if spec == "quoted keys":
+            text = path.read_text(encoding="utf-8")
+            text = re.sub(r"(?m)^  (api-\d+):", r'  "\1":', text)
+            path.write_text(re.sub(r"(?m)^      (v\d-\d):", r"      '\1':", text), encoding="utf-8")
+            assert "\n  \"api-0001\":" in path.read_text(encoding="utf-8")
     else:
         path = ROOT / "config" / spec
     text = path.read_text(encoding="utf-8")
@@ -301,6 +308,9 @@ def test_positions_from_the_lines_around_a_node_are_those_of_the_whole_file(tmp_
     whole._narrowable = lambda source: False  # type: ignore[method-assign]
     paths = _all_paths(data)
     assert len(paths) > 150
+    if spec != "dev.yaml":  # the lines of one version's entry are found by their keys alone
+        source = narrowed.sources[0]
+        assert narrowed._narrow(source, ["apis", "api-0007", "versions", "v2-0", "access"])[1] == 5
     for parts in paths:
         for key in (False, True):
             at = PathMark("", 0, 0, parts, key)
