@@ -22,8 +22,12 @@ from config.grants import budget
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands, migrate, preflight, secrets
+from . import migrate, preflight, secrets
 from .stacks import StackFile, read_stack_file, spec_path, stack_config
+
+# Commands that need neither the Pulumi SDK nor the provider SDKs: for them the offline plan
+# tools (apic_access.commands, which import both, about a second) are never imported.
+LIGHT_COMMANDS = ("validate", "schema", "secrets", "migrate-state")
 
 
 def _specs(args: argparse.Namespace, sf: StackFile) -> list[Path]:
@@ -105,7 +109,7 @@ def _version() -> str:
         return "0+unknown"
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="apic-access", description="Azure API Center access as code: check and plan a spec without cloud credentials.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -131,12 +135,16 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)
-    commands.register(sub)
+    if plan_tools:
+        from . import commands
+
+        commands.register(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser(plan_tools=not (given and given[0] in LIGHT_COMMANDS)).parse_args(given)
     if argv is None:  # a process of its own (not a test calling main)
         gc_tuning.tune()
     try:
@@ -144,9 +152,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, where it is handled
         return code
-    except commands.CommandError as exc:
-        print(exc, file=sys.stderr if exc.code == 2 else sys.stdout)
-        return exc.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -155,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         os._exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        commands = sys.modules.get("apic_access.commands")
+        if commands is not None and isinstance(exc, commands.CommandError):
+            print(exc, file=sys.stderr if exc.code == 2 else sys.stdout)
+            return int(exc.code)
         print(f"apic-access: internal error: {type(exc).__name__}: {exc} (please report this with the spec that caused it)", file=sys.stderr)
         return 3
 

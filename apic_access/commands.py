@@ -73,6 +73,9 @@ def materialize(ref: str, workdir: Path) -> Path | None:
             return None
         tar = subprocess.run(["git", "-C", top, "archive", "--format=tar", rev], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(workdir)], input=tar, check=True, capture_output=True)
+        # the extracted tree is the repository as it was: it bounds what the spec may read, as
+        # the work tree does (config/project.py), even where no Pulumi.yaml sits above the spec
+        subprocess.run(["git", "init", "-q", str(workdir)], check=True, capture_output=True)
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
         detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) and isinstance(exc.stderr, bytes) and exc.stderr else ""
         detail = detail or (f"'{rev}' is not a revision of this repository" if isinstance(exc, subprocess.CalledProcessError) else str(exc))

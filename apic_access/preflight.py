@@ -21,10 +21,10 @@ from types import ModuleType
 from typing import Any
 
 from components.shard import Shard, ShardError
-from config.errors import Mark, Problem, SpecError, did_you_mean
-from config.loader import PosMap
+from config.errors import Mark, PathMark, Problem, SpecError, did_you_mean
+from config.loader import Locator
 from config.model import Spec
-from config.resolve import load_with_extends
+from config.resolve import load_chain
 from config.spec import Loaded, load_spec
 
 from .stacks import NAMESPACE, StackFile
@@ -34,11 +34,17 @@ SHARED_NAMES = (("apiCenter", "name"), ("apiCenter", "resourceGroup"), ("keyVaul
 SHARED_APP_NAMES = ("displayName", "identifierUri")
 
 
-def _node(raw: Any, path: tuple[str, ...]) -> tuple[PosMap | None, str]:
+def _node(raw: Any, path: tuple[str, ...]) -> tuple[dict[str, Any] | None, str]:
     node = raw
     for part in path[:-1]:
         node = node.get(part) if isinstance(node, dict) else None
-    return (node if isinstance(node, PosMap) else None), path[-1]
+    return (node if isinstance(node, dict) else None), path[-1]
+
+
+def _raw(spec_file: Path) -> tuple[Any, Locator]:
+    """The spec as written (the extends chain merged, before interpolation), and where its nodes stand."""
+    raw, sources, _ = load_chain(spec_file)
+    return raw, Locator(sources)
 
 
 def shard_problems(spec_file: Path, spec: Spec, sf: StackFile) -> list[Problem]:
@@ -52,7 +58,7 @@ def shard_problems(spec_file: Path, spec: Spec, sf: StackFile) -> list[Problem]:
         return []  # reported with the stack file's other problems
     problems: list[Problem] = []
     if shard.kind != "all":
-        raw, _ = load_with_extends(spec_file)  # before interpolation: where ${stack} is written
+        raw, locator = _raw(spec_file)  # before interpolation: where ${stack} is written
         paths: list[tuple[str, ...]] = list(SHARED_NAMES)
         apps = raw.get("entraApps") if isinstance(raw, dict) else None
         for app in apps if isinstance(apps, dict) else {}:
@@ -64,7 +70,7 @@ def shard_problems(spec_file: Path, spec: Spec, sf: StackFile) -> list[Problem]:
                 stack = spec.stack
                 problems.append(
                     Problem(
-                        owner.value_mark(key),  # type: ignore[union-attr] # owner is set when value is
+                        locator.mark(PathMark("", 0, 0, path)),
                         ".".join(path),
                         f"'{value}' depends on ${{stack}}, but stack '{stack}' is a shard ({NAMESPACE}:shard: {text} in {sf.path.name}): "
                         f"every stack of a sharded setup reads this spec and must name the same resources, so each shard would name its own; "
@@ -122,12 +128,12 @@ def policy_problems(spec_file: Path, spec: Spec) -> list[Problem]:
     messages = validators.key_vault(validators.KEY_VAULT, inputs)
     if not messages:
         return []
-    raw, _ = load_with_extends(spec_file)
+    raw, locator = _raw(spec_file)
     vault = raw.get("keyVault") if isinstance(raw, dict) else None
-    if isinstance(vault, PosMap) and "purgeProtection" in vault:
-        mark, where = vault.value_mark("purgeProtection"), "keyVault.purgeProtection"
-    elif isinstance(vault, PosMap):
-        mark, where = vault.mark(), "keyVault"
+    if isinstance(vault, dict) and "purgeProtection" in vault:
+        mark, where = locator.mark(PathMark("", 0, 0, ("keyVault", "purgeProtection"))), "keyVault.purgeProtection"
+    elif isinstance(vault, dict):
+        mark, where = locator.mark(PathMark("", 0, 0, ("keyVault",), True)), "keyVault"
     else:
         mark, where = Mark(str(spec_file), 1, 1), "keyVault"
     return [

@@ -16,7 +16,7 @@ from typing import Any
 
 from components.shard import Shard, ShardError
 from config.errors import Mark, Problem, did_you_mean
-from config.loader import PosMap, load_yaml
+from config.positions import PosMap, load_yaml
 
 NAMESPACE = "apic-access"
 SETTINGS = ("spec", "shard", "platformStack")  # the non-secret keys the program reads

@@ -32,6 +32,7 @@ import argparse
 import json
 import math
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,47 @@ def generate(n: int, *, via: str | None = None, scope: str | None = None, team_g
     }
 
 
+def validation_spec(n: int, *, invalid: bool = False) -> tuple[dict[str, Any], int]:
+    """The N-API inventory as the validation targets measure it, and how many errors it has.
+
+    Every principal is an object id (a GUID), as specs written from an Entra export are,
+    and one auth config is bound nowhere (a warning). With `invalid`, one API in fifty has
+    an error, five kinds in turn: an unknown auth config, an unknown kind, a misspelt
+    property, a version name ARM refuses, a user that is neither a UPN nor an object id.
+    """
+    spec = generate(n, via="group", scope="version")  # a layout within Azure's 4,000 role assignments
+    for i, api in enumerate(spec["apis"].values()):
+        for j, version in enumerate(api["versions"].values()):
+            for k, entry in enumerate(version["access"]):
+                b = 4 * i + 2 * j + k
+                entry["users"] = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"user/{b // 2}"))]
+                entry["groups"] = [f"{b // 8:08x}-0000-0000-8000-{b:012d}"]  # the GUID shape that tripped the old YAML guard
+    spec["portal"]["readers"] = {"groups": [str(uuid.uuid5(uuid.NAMESPACE_URL, "group/all-engineers"))]}
+    spec["authConfigs"]["bench-unbound"] = {"title": "Bound nowhere", "http": {"scheme": "bearer"}}
+    errors = 0
+    if invalid:
+        for i, api in enumerate(list(spec["apis"].values())[::50]):
+            kind = i % 5
+            version = api["versions"]["v1-0"]
+            if kind == 0:
+                version["access"][0]["authConfig"] = "bench-kye"
+            elif kind == 1:
+                api["kind"] = "rset"
+            elif kind == 2:
+                api["sumary"] = api.pop("summary")
+            elif kind == 3:
+                api["versions"]["v3.0"] = {"title": "v3.0", "lifecycleStage": "design"}
+            else:
+                version["access"][1]["users"] = ["API Testers"]
+            errors += 1
+    return spec, errors
+
+
+def write_validation_spec(n: int, path: str | Path, *, invalid: bool = False) -> tuple[Path, int]:
+    spec, errors = validation_spec(n, invalid=invalid)
+    return _write(spec, path, f"{n}-API validation target ({'invalid' if invalid else 'valid, one warning'})"), errors
+
+
 def counts(n: int) -> dict[str, int]:
     """What `generate(n)` holds, by the documented construction."""
     bindings = 2 * 2 * n
@@ -172,14 +214,15 @@ def expected_custom_resources(n: int, via: str | None = None, scope: str | None 
 
 def write(n: int, path: str | Path, **layout: Any) -> Path:
     """Write `generate(n, **layout)` (via, scope, team_groups) as a spec file."""
+    return _write(generate(n, **layout), path, f"Reference inventory for the scale benchmark, {n} API(s)")
+
+
+def _write(spec: dict[str, Any], path: str | Path, title: str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(generate(n, **layout), Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
-    path.write_text(
-        f"# yaml-language-server: $schema=schema.json\n# Reference inventory for the scale benchmark, {n} API(s): written by benchmarks/generate.py.\n{body}",
-        encoding="utf-8",
-    )
+    body = yaml.dump(spec, Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
+    path.write_text(f"# yaml-language-server: $schema=schema.json\n# {title}: written by benchmarks/generate.py.\n{body}", encoding="utf-8")
     return path
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from . import per_command
 from .definition_formats import Finding, Verdict, judge
 from .errors import Problem, display_path, format_path
-from .loader import PosMap
+from .project import outside, project_root
 from .schema import mark_at
 
 # The largest inline specification we send. Microsoft documents no size limit for
@@ -59,7 +59,7 @@ class _Content:
 
 def resolve_file(definition: Any, value: str, spec_file: str) -> Path:
     """The definition file named by `value`, relative to the spec file `file:` is written in."""
-    written_in = definition.value_mark("file").file if isinstance(definition, PosMap) else spec_file
+    written_in = getattr(definition, "written_in", None) or spec_file  # config/resolve.py's WrittenIn
     return Path(written_in).parent / value
 
 
@@ -114,6 +114,10 @@ def check_definition_files(root: Any, spec_file: str) -> list[Problem]:
 def _check_file(definition: Any, value: str, spec_file: str) -> str | None:
     """What is wrong with one definition file, ending with the fix; None when nothing is."""
     path = resolve_file(definition, value, spec_file)
+    # specs come from pull requests: a definition file is uploaded to API Center, so it must be the project's
+    escape = outside(value, resolve_file(definition, ".", spec_file), project_root(spec_file))
+    if escape:
+        return f"'{value}' {escape}: move the file into the project and give its path relative to the spec file"
     shown = display_path(str(path))
     try:
         info = path.stat()

@@ -17,6 +17,16 @@ class Mark:
     col: int
 
 
+@dataclass(frozen=True, order=True)
+class PathMark(Mark):
+    """Where a node of the merged spec stands, before it is looked up: the checks run on plain
+    data, and only what is reported is located (config/loader.py, `Locator`). `file` is empty
+    when the node may come from any file of the `extends` chain."""
+
+    parts: tuple[object, ...] = ()
+    key: bool = False  # the position of the mapping key rather than of its value
+
+
 @dataclass(frozen=True)
 class Problem:
     """One error or warning about a spec."""

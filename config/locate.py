@@ -8,41 +8,43 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import Mark, Problem
-from .loader import PosList, PosMap
-from .resolve import interpolate, load_with_extends, variables_for
+from .errors import Mark, PathMark, Problem
+from .loader import Locator
+from .resolve import interpolate, load_chain, variables_for
 
 # the spec lists that name principals of each kind (entraApps.*.owners are users)
 _LISTS = {"users": ("users", "owners"), "groups": ("groups",), "servicePrincipals": ("servicePrincipals",)}
 
 
-def _walk(node: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
-    """(path, container, key) for every value under `node`."""
+def _walk(node: Any, path: str, parts: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...], Any, Any]]:
+    """(path, path parts, container, key) for every value under `node`."""
     if isinstance(node, dict):
         for key, value in node.items():
             child = f"{path}.{key}" if path else str(key)
-            yield child, node, key
-            yield from _walk(value, child)
+            yield child, (*parts, key), node, key
+            yield from _walk(value, child, (*parts, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             child = f"{path}[{index}]"
-            yield child, node, index
-            yield from _walk(value, child)
+            yield child, (*parts, index), node, index
+            yield from _walk(value, child, (*parts, index))
 
 
 def principal_marks(file: str | Path, *, stack: str, project: str, kind: str, name: str) -> list[tuple[Mark, str]]:
     """Every place the spec (its `extends` chain included) names principal `name` of `kind`."""
-    raw, _ = load_with_extends(Path(file))
-    if not isinstance(raw, PosMap):
+    raw, sources, _ = load_chain(Path(file))
+    if not isinstance(raw, dict):
         return []
-    interpolate(raw, variables_for(raw, stack, project))
+    variables = variables_for(raw, stack, project)
+    interpolate(raw, variables)
+    locator = Locator(sources, variables)
     found = []
-    for path, container, key in _walk(raw, ""):
+    for path, parts, container, key in _walk(raw, "", ()):
         value = container[key]
-        if isinstance(container, PosList) and isinstance(value, str) and value.lower() == name.lower():
+        if isinstance(container, list) and isinstance(value, str) and value.lower() == name.lower():
             list_name = path.rsplit(".", 1)[-1].split("[", 1)[0]
             if list_name in _LISTS.get(kind, ()):
-                found.append((container.value_mark(key), path))
+                found.append((locator.mark(PathMark("", 0, 0, parts)), path))
     return sorted(found)
 
 

@@ -101,3 +101,20 @@ def test_actions_pinned_and_permissions_explicit(workflow: Path) -> None:
     uses = [step["uses"] for job in doc["jobs"].values() for step in job["steps"] if "uses" in step]
     assert uses
     assert [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", u)] == []
+
+
+def test_preview_signs_in_read_only_and_deploy_in_a_protected_environment() -> None:
+    """Pull requests write the spec: their credentialed preview runs only for branches of the
+    repository and as the Reader-only identity; the deploy identity is for environments."""
+    pr = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    deploy = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    preview = pr["jobs"]["preview"]
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert "environment" not in preview
+    login = next(step for step in preview["steps"] if step.get("uses", "").startswith("azure/login@"))
+    assert preview["env"]["ARM_CLIENT_ID"] == login["with"]["client-id"] == "${{ secrets.AZURE_PREVIEW_CLIENT_ID }}"
+    # no job of the pull-request workflow ever sees the deploy identity
+    assert "AZURE_CLIENT_ID" not in (ROOT / ".github" / "workflows" / "pull-request.yml").read_text()
+    up = deploy["jobs"]["up"]
+    assert up["environment"] == {"name": "${{ matrix.stack }}"}
+    assert up["env"]["ARM_CLIENT_ID"] == "${{ secrets.AZURE_CLIENT_ID }}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -245,3 +246,15 @@ def test_diff_checks_a_file_both_sides_share_once(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "diff", str(base), str(head), "--format", "json")
     assert code == 0
     assert counts == {"spec loads": 2, "file reads": 1, "file checks": 1}
+def test_validate_imports_neither_pulumi_nor_the_provider_sdks() -> None:
+    """`validate` runs in CI on every pull request: it stays light (the plan tools load the SDKs)."""
+    script = (
+        "import sys\n"
+        "from apic_access import cli\n"
+        "code = cli.main(['validate', 'config/dev.yaml'])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'pulumi_azure_native', 'pulumi_azuread', 'grpc'})\n"
+        "print(code, heavy)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.stdout.splitlines()[-1] == "0 []"

@@ -55,8 +55,9 @@ paths:
 
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # problems name files relative to the working directory
+    # problems name files relative to the working directory; specs read files in their project
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "Pulumi.yaml").write_text("name: test\n", encoding="utf-8")
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

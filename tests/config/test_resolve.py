@@ -31,6 +31,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_extends_merges_maps_and_replaces_scalars(tmp_path: Path) -> None:
+    write(tmp_path, "Pulumi.yaml", "name: test\n")  # the project: envs/ may read its parent
     write(tmp_path, "base.yaml", BASE)
     prod = write(tmp_path, "envs/prod.yaml", "specVersion: 1\nextends: ../base.yaml\napiCenter:\n  location: westeurope\n  tags: {env: prod}\n")
     spec = load_spec(prod, stack="prod").spec
@@ -83,3 +84,17 @@ def test_example_specs_are_valid() -> None:
     # prod's access list replaces the base's
     access = prod.spec.apis["petstore"].versions["v1-0"].access
     assert {a.principals.groups for a in access} == {("Petstore Production Testers",)}
+
+
+def test_variables_are_found_wherever_they_are_written(tmp_path: Path) -> None:
+    """Interpolation walks only the sections whose text holds `${`: an alias or an escape
+    that carries one elsewhere is still interpolated."""
+    spec = write(
+        tmp_path,
+        "s.yaml",
+        BASE
+        + "environments:\n  prod:\n    title: &t Prod ${stack}\n    kind: production\n"
+        + "apis:\n  petstore:\n    title: *t\n    kind: rest\n    summary: \"\\x24{stack} API\"\n",
+    )
+    loaded = load_spec(spec, stack="qa").spec
+    assert (loaded.environments["prod"].title, loaded.apis["petstore"].title, loaded.apis["petstore"].summary) == ("Prod qa", "Prod qa", "qa API")
