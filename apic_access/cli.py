@@ -18,7 +18,7 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands
+from . import commands, verify
 from .stacks import spec_path
 
 
@@ -72,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)
     commands.register(sub)
+    verify.register(sub)
     return p
 
 

@@ -10,13 +10,14 @@ config never needs to be set.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import runpy
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,11 +117,16 @@ def _dynamic_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Answers invokes live (verify, export): (token, args) -> result, or None for the placeholder.
+Invoke = Callable[[str, dict[str, Any]], "dict[str, Any] | None"]
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, recording: Recording, preview: bool, platform_outputs: dict[str, Any] | None = None):
+    def __init__(self, recording: Recording, preview: bool, platform_outputs: dict[str, Any] | None = None, invoke: Invoke | None = None):
         self.recording = recording
         self.preview = preview
         self.platform_outputs = platform_outputs or {}
+        self.invoke = invoke
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
@@ -142,6 +148,10 @@ class _Mocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override] # a dict is a valid answer
         token, a = args.token, dict(args.args)
         self.recording.invokes.append((token, a))
+        if self.invoke is not None:
+            answer = self.invoke(token, a)
+            if answer is not None:
+                return answer
         if token == "azure-native:authorization:getClientConfig":
             return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": PLACEHOLDER_SUBSCRIPTION, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
         if token == "azuread:index/getClientConfig:getClientConfig":
@@ -256,17 +266,24 @@ def record(
     preview: bool = True,
     program: Path | None = None,
     secret_placeholders: bool = True,
+    invoke: Invoke | None = None,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
-    Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
+    `invoke` answers invokes (Entra lookups, the client config) from the live service instead
+    of placeholders. Raises pulumi.RunError for spec problems (with the validator's message)
+    like `pulumi up`.
     """
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
     placeholders, platform_outputs = _spec_facts(spec_path, stack, project)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
-    mocks = _Mocks(recording, preview, platform_outputs)
+    mocks = _Mocks(recording, preview, platform_outputs, invoke)
+    try:
+        asyncio.get_event_loop()
+    except RuntimeError:  # a caller (or a test before) closed it: the SDK's sync invokes need one
+        asyncio.set_event_loop(asyncio.new_event_loop())
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))
