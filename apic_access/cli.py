@@ -18,7 +18,7 @@ from config.errors import SpecError, display_path
 from config.schema import schema
 from config.spec import load_spec
 
-from . import commands, verify
+from . import commands, export, verify
 from .stacks import spec_path
 
 
@@ -73,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_schema)
     commands.register(sub)
     verify.register(sub)
+    export.register(sub)
     return p
 
 
