@@ -33,7 +33,7 @@ from config.errors import SpecError
 
 from .azure_client import AzureError
 from .import_ids import arm_id
-from .live import Live, UsageError, subscription_of
+from .live import Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, record
 
 _WIRE_SECRET = {"apiKey": ("apiKey", "value"), "oauth2": ("oauth2", "clientSecret"), "http": ("http", "value")}
@@ -177,18 +177,31 @@ class Exporter:
         """Vault ids where an identity of the API center holds Secrets User."""
         vaults: list[str] = []
         for principal in self.out.identities.values():
-            for a in _items(
-                self.live,
-                arm.role_assignments_path(f"/subscriptions/{self.live.subscription}"),
-                arm.ROLE_ASSIGNMENT_API_VERSION,
-                "listing the API center identity's role assignments",
-                **{"$filter": f"principalId eq '{principal}'"},
-            ):
-                p = _props(a)
-                if arm.role_of(str(p.get("roleDefinitionId", ""))) == arm.KEY_VAULT_SECRETS_USER and "/microsoft.keyvault/vaults/" in str(p.get("scope", "")).lower():
-                    scope = str(p["scope"])
+            try:
+                found = _items(
+                    self.live,
+                    arm.role_assignments_path(f"/subscriptions/{self.live.subscription}"),
+                    arm.ROLE_ASSIGNMENT_API_VERSION,
+                    "listing the API center identity's role assignments",
+                    **{"$filter": f"principalId eq '{principal}'"},
+                )
+            except AzureError as exc:
+                if exc.status is None:
+                    raise
+                found = []  # not allowed to list the subscription's assignments: the vaults of the group below
+            for a in found:
+                p, scope = _props(a), assignment_scope(a)
+                if str(p.get("principalId", "")).lower() != principal:
+                    continue
+                if arm.role_of(str(p.get("roleDefinitionId", ""))) == arm.KEY_VAULT_SECRETS_USER and "/microsoft.keyvault/vaults/" in scope.lower():
                     if scope.lower() not in {v.lower() for v in vaults}:
                         vaults.append(scope)
+        if not vaults:
+            group_vaults = _items(
+                self.live, f"{arm.resource_group_id(self.live.subscription, self.rg)}/providers/Microsoft.KeyVault/vaults", arm.KEY_VAULT_API_VERSION, "listing the vaults of the resource group"
+            )
+            if len(group_vaults) == 1:
+                vaults.append(str(group_vaults[0].get("id")))
         return vaults
 
     def _key_vault(self, refs: dict[str, tuple[str, str] | None], auth_configs: dict[str, Any]) -> dict[str, Any] | None:
@@ -337,7 +350,7 @@ class Exporter:
 
     def _remember(self, assignment: Mapping[str, Any]) -> tuple[str, str, str]:
         p = _props(assignment)
-        key = (str(p.get("scope", "")).lower(), arm.role_of(str(p.get("roleDefinitionId", ""))), str(p.get("principalId", "")).lower())
+        key = (assignment_scope(assignment).lower(), arm.role_of(str(p.get("roleDefinitionId", ""))), str(p.get("principalId", "")).lower())
         self.out.assignments[key] = str(assignment.get("id"))
         return key
 
@@ -346,7 +359,7 @@ class Exporter:
         out: dict[str, str] = {}
         for a in _items(self.live, arm.role_assignments_path(scope), arm.ROLE_ASSIGNMENT_API_VERSION, f"listing role assignments at {scope}", **{"$filter": arm.AT_SCOPE}):
             p = _props(a)
-            if str(p.get("scope", "")).lower() == scope.lower() and arm.role_of(str(p.get("roleDefinitionId", ""))) == role:
+            if assignment_scope(a).lower() == scope.lower() and arm.role_of(str(p.get("roleDefinitionId", ""))) == role:
                 self._remember(a)
                 out[str(p.get("principalId", "")).lower()] = str(p.get("principalType") or "")
         return out

@@ -12,7 +12,7 @@ import json
 import os
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,11 +82,25 @@ class Live:
             data_plane=lambda default: data_plane_client(default, config, token=token, **kwargs),
             data_plane_token=token,
         )
-        found = live.arm.get(f"/subscriptions/{subscription}", arm.SUBSCRIPTION_API_VERSION, what=f"reading subscription {subscription}")
-        if found is None:
-            raise AzureError(f"subscription {subscription} was not found, or this identity cannot read it: check the id, and give the identity Reader on it")
-        live.tenant = str(found.get("tenantId") or "")
+        live.tenant = live._tenant()
         return live
+
+    def _tenant(self) -> str:
+        """The subscription's tenant, else the token's (`tid`); "" when neither says."""
+        try:
+            found = self.arm.get(f"/subscriptions/{self.subscription}", arm.SUBSCRIPTION_API_VERSION, what=f"reading subscription {self.subscription}")
+        except AzureError as exc:
+            if exc.status is None:  # unreachable, or no credentials: nothing else will work either
+                raise
+            found = None
+        tenant = str((found or {}).get("tenantId") or "") or str(token_claims(self.data_plane_token()).get("tid") or "")
+        return tenant.lower()
+
+    def tenant_from(self, resource: Mapping[str, Any] | None) -> None:
+        """A last resort for the tenant: the one Azure gives a resource's managed identity."""
+        identity = (resource or {}).get("identity")
+        if not self.tenant and isinstance(identity, Mapping) and identity.get("tenantId"):
+            self.tenant = str(identity["tenantId"]).lower()
 
     # --- who is who --------------------------------------------------------------------------
 
@@ -188,6 +202,17 @@ class Live:
             props = identity.get("properties") or {}
             return {"principalId": props.get("principalId") or self.resolve("identities", rid), "clientId": props.get("clientId", ""), "tenantId": self.tenant}
         return None
+
+
+def assignment_scope(assignment: Mapping[str, Any]) -> str:
+    """A role assignment's scope: `properties.scope`, else the part of its id before the provider."""
+    props = assignment.get("properties")
+    scope = props.get("scope") if isinstance(props, Mapping) else None
+    if scope:
+        return str(scope)
+    rid = str(assignment.get("id", ""))
+    i = rid.lower().find("/providers/microsoft.authorization/roleassignments/")
+    return rid[:i] if i >= 0 else ""
 
 
 def _is_guid(value: str) -> bool:

@@ -34,7 +34,7 @@ from config.model import Spec
 from config.spec import load_spec
 
 from .azure_client import AzureError
-from .live import KINDS, Live, UsageError, subscription_of
+from .live import KINDS, Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, Registration, record
 from .stacks import config_value, spec_path
 
@@ -252,7 +252,7 @@ class Verifier:
             for a in live:
                 p = a.get("properties") or {}
                 role, principal = arm.role_of(str(p.get("roleDefinitionId", ""))), str(p.get("principalId", "")).lower()
-                if role in roles and (role, principal) not in expected and str(p.get("scope", scope)).lower() == scope_key:
+                if role in roles and (role, principal) not in expected and assignment_scope(a).lower() == scope_key:
                     extras.append((grants[0][3], role, principal, scope))
         if extras:
             names = self.live.describe([e[2] for e in extras])
@@ -408,6 +408,9 @@ def verify(
     loaded = load_spec(spec_path, stack=stack)
     live = live or Live.connect(subscription, sleep=sleep)
     config = {f"apic-access:{k}": str(v) for k in ("shard", "platformStack") if (v := config_value(stack, k)) is not None}
+    if not live.tenant:
+        ac = loaded.spec.api_center
+        live.tenant_from(live.arm.get(arm.service_id(subscription, ac.resource_group, ac.name), arm.API_CENTER_API_VERSION, what=f"reading API center {ac.name}"))
     rec = record(spec_path, stack=stack, config=config, invoke=live.invoke)
     if live.error:
         raise live.error
