@@ -98,3 +98,13 @@ def test_actions_pinned_and_permissions_explicit(workflow: Path) -> None:
     uses = [step["uses"] for job in doc["jobs"].values() for step in job["steps"] if "uses" in step]
     assert uses
     assert [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", u)] == []
+
+
+def test_deploy_verifies_the_live_service_after_pulumi_up() -> None:
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]["up"]["steps"]
+    up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions") and s["with"]["command"] == "up")
+    verify = [i for i, s in enumerate(steps) if "apic-access verify" in str(s.get("run", ""))]
+    assert verify and verify[0] > up
+    run = steps[verify[0]]["run"]
+    assert '--stack "${{ matrix.stack }}"' in run and "GITHUB_STEP_SUMMARY" in run
+    assert 'exit "${status:-0}"' in run  # a problem fails the job after the summary is written
