@@ -245,7 +245,7 @@ class Exporter:
             secrets[secret] = {"existing": True}
             if why:
                 self.out.notes[f"{_SPEC_SECRET[scheme]}: {secret}"] = why
-                self.out.warnings.append(f"authConfigs.{config}: {why}")
+                self.out.warnings.append(f"authConfigs.{config}.{scheme}.{_SPEC_SECRET[scheme]} = {secret}: {why}")
         vault: dict[str, Any] = {"name": vault_name}
         if vault_rg.lower() != self.rg.lower():
             vault["resourceGroup"] = vault_rg
@@ -368,7 +368,7 @@ class Exporter:
         """users / groups / servicePrincipals, by UPN or display name where Entra resolves them back
         to the same object, else by object id (with a note)."""
         out: dict[str, list[str]] = {}
-        objects = {str(o.get("id", "")).lower(): o for o in self.live.graph.objects_by_ids(sorted(granted), what=f"naming the principals of {where}")}
+        objects = {str(o.get("id", "")).lower(): o for o in self.live.objects(sorted(granted), what=f"naming the principals of {where}")}
         for principal, principal_type in sorted(granted.items()):
             obj = objects.get(principal)
             odata = str((obj or {}).get("@odata.type", "")).rsplit(".", 1)[-1]

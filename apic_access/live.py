@@ -120,7 +120,7 @@ class Live:
         key = (kind, ref.lower())
         if key not in self._cache:
             self._cache[key] = self._lookup(kind, ref)
-            if self._cache[key]:
+            if self._cache[key] and not _is_guid(ref):  # a name, for messages; an id names nothing
                 self.names.setdefault(str(self._cache[key]), f"{KINDS[kind]} {ref}")
         return self._cache[key]
 
@@ -128,7 +128,15 @@ class Live:
         what = f"looking up {KINDS[kind]} '{ref}' in Entra"
         guid = _is_guid(ref)
         if kind == "users":
-            found = self.graph.get(f"/users/{urllib.parse.quote(ref, safe='@')}", what=what)
+            try:
+                found = self.graph.get(f"/users/{urllib.parse.quote(ref, safe='@')}", what=what)
+            except AzureError as exc:
+                if exc.status != 400:  # some directories refuse a UPN in the path: ask with a filter
+                    raise
+                found = None
+            if not found and not guid:
+                by_upn = list(self.graph.items("/users", what=what, **{"$filter": f"userPrincipalName eq {quoted(ref)}"}))
+                found = by_upn[0] if len(by_upn) == 1 else None
             return str(found["id"]).lower() if found and found.get("id") else None
         if kind == "servicePrincipals" and guid:
             by_client = list(self.graph.items("/servicePrincipals", what=what, **{"$filter": f"appId eq {quoted(ref)}"}))
@@ -152,12 +160,21 @@ class Live:
         """object id -> "user alice@contoso.com" / "group API Testers" / ..., through getByIds."""
         todo = sorted({i.lower() for i in object_ids if i and i.lower() not in self.names})
         if todo:
-            for obj in self.graph.objects_by_ids(todo, what="naming principals through Entra"):
+            for obj in self.objects(todo, what="naming principals through Entra"):
                 kind = str(obj.get("@odata.type", "")).rsplit(".", 1)[-1]
                 label = {"user": "user", "group": "group", "servicePrincipal": "service principal"}.get(kind, kind or "principal")
                 name = obj.get("userPrincipalName") if kind == "user" else obj.get("displayName")
                 self.names[str(obj.get("id", "")).lower()] = f"{label} {name or obj.get('id')}"
         return {i.lower(): self.names.get(i.lower(), f"object {i}") for i in object_ids if i}
+
+    def objects(self, object_ids: list[str], *, what: str) -> list[dict[str, Any]]:
+        """Entra's objects for these ids; none when Graph refuses (names are a courtesy here)."""
+        try:
+            return self.graph.objects_by_ids(object_ids, what=what)
+        except AzureError as exc:
+            if exc.status is None:
+                raise
+            return []
 
     # --- the program's invokes, answered live -----------------------------------------------
 
