@@ -270,7 +270,13 @@ class Verifier:
                 sid = arm.key_vault_secret_id(self.vault_id, secret)
                 found = self.live.arm.get(sid, arm.KEY_VAULT_API_VERSION, what=f"reading the metadata of secret {secret}")
                 if found is None:
-                    fix = "set its value with `pulumi config set --secret` and run `pulumi up`" if (kv.secrets.get(secret) and kv.secrets[secret].from_config) else f"create it in vault {kv.name} (it is marked existing)"
+                    declared = kv.secrets.get(secret)
+                    if declared is not None and declared.existing:
+                        fix = f"create it in vault {kv.name} (the spec marks it existing)"
+                    elif declared is not None and declared.from_config:
+                        fix = f"set `apic-access:{declared.from_config}` with `pulumi config set --secret` and run `pulumi up`"
+                    else:
+                        fix = "run `pulumi up` (it stores the Entra app's client secret there)"
                     self.report.add(f"auth config {cfg.name}", PROBLEM, "secret", f"Key Vault secret {secret} does not exist in vault {kv.name}: {fix}")
                 else:
                     self.report.add(f"auth config {cfg.name}", OK, "secret", f"Key Vault secret {secret} exists in vault {kv.name}")

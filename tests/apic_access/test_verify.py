@@ -148,7 +148,7 @@ def test_a_referenced_vault_secret_that_does_not_exist(handmade: HandMade) -> No
 
     found = problems(report(handmade))
 
-    assert found == ["auth config partner-oauth: Key Vault secret partner-secret does not exist in vault kv-shop: create it in vault kv-shop (it is marked existing)"]
+    assert found == ["auth config partner-oauth: Key Vault secret partner-secret does not exist in vault kv-shop: create it in vault kv-shop (the spec marks it existing)"]
 
 
 def test_the_secret_value_appears_in_no_output_format(handmade: HandMade, capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
