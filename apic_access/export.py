@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 import yaml
 
 from components import arm
+from components.preview_resource import not_kept
 from config.errors import SpecError
 
 from .azure_client import AzureError
@@ -48,6 +50,7 @@ class Export:
     existing_ids: set[str] = field(default_factory=set)  # lower-case ARM ids of everything read
     assignments: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (scope, role, principal) -> assignment id
     identities: dict[str, str] = field(default_factory=dict)  # "system" or identity name -> principal id
+    live: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case id -> `properties` of each preview resource read
 
 
 def _items(live: Live, path: str, api_version: str, what: str, **query: str) -> list[dict[str, Any]]:
@@ -86,6 +89,7 @@ class Exporter:
         if found is None:
             raise UsageError(f"there is no API center {self.name} in resource group {self.rg} of subscription {self.live.subscription}: check --resource-group and --service")
         self.out.existing_ids.add(self.service_id.lower())
+        self.live.tenant_from(found)
         spec: dict[str, Any] = {"specVersion": 1, "apiCenter": self._api_center(found)}
         auth_configs, secrets = self._auth_configs()
         vault = self._key_vault(secrets, auth_configs)
@@ -138,6 +142,7 @@ class Exporter:
         for r in _items(self.live, f"{self.ws}/authConfigs", version, "listing auth configs"):
             name, p = str(r.get("name") or _last(r.get("id"))), _props(r)
             self.out.existing_ids.add(str(r.get("id", "")).lower())
+            self.out.live[f"{self.ws}/authConfigs/{name}".lower()] = p
             scheme = str(p.get("securityScheme") or "")
             entry: dict[str, Any] = {"title": p.get("title") or name}
             if p.get("description"):
@@ -416,6 +421,8 @@ class Exporter:
             return None
         self.out.existing_ids.add(pid.lower())
         p = _props(found)
+        self.out.live[pid.lower()] = p
+        self.live.tenant_from(found)
         portal: dict[str, Any] = {"enabled": bool(p.get("enabled", True))}
         if p.get("title"):
             portal["title"] = p["title"]
@@ -512,21 +519,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     except AzureError as exc:
         print(f"apic-access export: {exc}", file=sys.stderr)
         return 3
+    if args.import_file and not args.output:
+        print("apic-access export: --import-file needs -o SPEC (the import file is made by running the program on the written spec)", file=sys.stderr)
+        return 2
     source = arm.service_id(subscription, args.resource_group, args.service)
-    text = to_yaml(export, source)
     out = Path(args.output) if args.output else None
-    if out:
-        out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    for warning in export.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.import_file:
-        if out is None:
-            print("apic-access export: --import-file needs -o SPEC (the import file is made by running the program on the written spec)", file=sys.stderr)
-            return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path = out or Path(tmp) / "exported.yaml"
+        path.write_text(to_yaml(export, source), encoding="utf-8")
         try:
-            rec = record(out, stack=args.stack, invoke=live.invoke)
+            # the program run on the spec: what `pulumi up` would write, to compare with what Azure has
+            rec = record(path, stack=args.stack, invoke=live.invoke)
         except Exception as exc:  # noqa: BLE001 - a spec the program refuses: say so, keep the spec written
             problems = "\n".join(str(p) for p in exc.problems) if isinstance(exc, SpecError) else str(exc)
             print(f"apic-access export: the written spec does not run: {problems}", file=sys.stderr)
@@ -534,8 +537,48 @@ def cmd_export(args: argparse.Namespace) -> int:
         if live.error:
             print(f"apic-access export: {live.error}", file=sys.stderr)
             return 3
+        keep_as_is(rec, export)
+        text = to_yaml(export, source)
+        path.write_text(text, encoding="utf-8")
+    if out is None:
+        sys.stdout.write(text)
+    for warning in export.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.import_file:
         Path(args.import_file).write_text(json.dumps(import_document(rec, export, subscription), indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def keep_as_is(rec: Recording, export: Export) -> None:
+    """Make the first `pulumi up` change nothing in the auth configs: where the program would
+    write a field differently from what Azure has (a default the hand-made one lacks, such as
+    `refreshUrl`), the spec says Azure's value through `extraProperties` (null: leave it out).
+    The portal has no such escape hatch: a difference there is a warning."""
+    for r in rec.resources:
+        if not r.type.endswith(":PreviewResource"):
+            continue
+        rid = str(r.inputs.get("resourceId", "")).lower()
+        if rid not in export.live:
+            continue
+        sent = {k: v for k, v in (r.inputs.get("properties") or {}).items()}
+        for path, value, present, kept in not_kept(sent, export.live[rid], r.inputs.get("writeOnly") or []):
+            if value == UNKNOWN:
+                continue
+            if "/authconfigs/" in rid:
+                name = _last(rid)
+                config = next((c for k, c in export.spec.get("authConfigs", {}).items() if k.lower() == name), None)
+                if config is None:
+                    continue
+                target = config.setdefault("extraProperties", {})
+                *head, leaf = path.split(".")
+                for part in head:
+                    target = target.setdefault(part, {})
+                target[leaf] = kept if present else None
+                if not present:
+                    export.notes[f"{leaf}: null"] = "Azure has no such field here; null keeps it so (remove this line to let apic-access write its default)"
+            else:
+                got = f"Azure has {kept!r}" if present else "Azure does not have it"
+                export.warnings.append(f"portal: `pulumi up` will write `{path}` = {value!r} ({got}); until then `verify` reports it")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

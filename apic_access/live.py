@@ -97,10 +97,14 @@ class Live:
         return tenant.lower()
 
     def tenant_from(self, resource: Mapping[str, Any] | None) -> None:
-        """A last resort for the tenant: the one Azure gives a resource's managed identity."""
+        """A last resort for the tenant: the one Azure gives a resource's managed identity, or
+        the one a portal signs in with."""
         identity = (resource or {}).get("identity")
-        if not self.tenant and isinstance(identity, Mapping) and identity.get("tenantId"):
-            self.tenant = str(identity["tenantId"]).lower()
+        props = (resource or {}).get("properties")
+        auth = props.get("authentication") if isinstance(props, Mapping) else None
+        for holder in (identity, auth):
+            if not self.tenant and isinstance(holder, Mapping) and holder.get("tenantId"):
+                self.tenant = str(holder["tenantId"]).lower()
 
     # --- who is who --------------------------------------------------------------------------
 

@@ -414,9 +414,12 @@ def verify(
     loaded = load_spec(spec_path, stack=stack)
     live = live or Live.connect(subscription, sleep=sleep)
     config = {f"apic-access:{k}": str(v) for k in ("shard", "platformStack") if (v := config_value(stack, k)) is not None}
+    ac = loaded.spec.api_center
     if not live.tenant:
-        ac = loaded.spec.api_center
         live.tenant_from(live.arm.get(arm.service_id(subscription, ac.resource_group, ac.name), arm.API_CENTER_API_VERSION, what=f"reading API center {ac.name}"))
+    if not live.tenant and loaded.spec.portal:
+        portal = arm.portal_id(subscription, ac.resource_group, ac.name)
+        live.tenant_from(live.arm.get(portal, ac.preview_api_versions.get("portals", arm.PREVIEW_API_VERSIONS["portals"]), what="reading the API Center portal"))
     rec = record(spec_path, stack=stack, config=config, invoke=live.invoke)
     if live.error:
         raise live.error

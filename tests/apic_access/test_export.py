@@ -186,3 +186,22 @@ def test_export_is_read_only_and_never_asks_for_credentials(handmade: HandMade, 
     writes = [c for c in handmade.fake.arm_calls() if c.method != "GET" and c.path != "/v1.0/directoryObjects/getByIds"]  # getByIds reads
     assert writes == []
     assert not [c for c in handmade.fake.calls if c.path.endswith(":getCredentials")]
+
+
+def test_fields_the_hand_made_config_lacks_are_kept_as_they_are(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    """The program writes refreshUrl (default tokenUrl); a config made without one keeps having none."""
+    oauth2 = handmade.fake.stored(f"{WS}/authConfigs/partner-oauth")["properties"]["oauth2"]
+    del oauth2["refreshUrl"]
+    oauth2["supportedFlows"] = ["Client_Credentials"]  # Azure's casing differs: the same value
+
+    code, spec, _, err = export(handmade, capsys)
+
+    assert code == 0, err
+    config = yaml.safe_load(spec.read_text())["authConfigs"]["partner-oauth"]
+    assert config["extraProperties"] == {"oauth2": {"refreshUrl": None}}
+    assert "refreshUrl: null  # Azure has no such field here" in spec.read_text()
+    assert main(["validate", str(spec)]) == 0
+    capsys.readouterr()
+    code = main(["verify", str(spec), "--subscription", SUB])
+    out, _ = capsys.readouterr()
+    assert code == 0, out

@@ -227,3 +227,19 @@ def test_a_principal_entra_does_not_know_is_named(handmade: HandMade) -> None:
     found = problems(report(handmade))
 
     assert found == ["binding orders/v1-0/shop-key: Entra has no user 'nobody@contoso.com' (or more than one): fix the name in the spec, or use its object id"]
+
+
+def test_without_the_subscription_read_the_tenant_comes_from_the_service(handmade: HandMade, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service that does not answer GET /subscriptions/<id>: the portal's tenant still matches."""
+    answer = handmade.fake.answer
+
+    def no_subscription_read(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
+        if method == "GET" and raw_path.split("?")[0].rstrip("/") == f"/subscriptions/{SUB}":
+            return 404, {}, {"error": {"code": "SubscriptionNotFound", "message": "no"}}
+        return answer(method, raw_path, body, headers)
+
+    monkeypatch.setattr(handmade.fake, "answer", no_subscription_read)
+
+    r = report(handmade)
+
+    assert problems(r) == []
