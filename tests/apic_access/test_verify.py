@@ -243,3 +243,24 @@ def test_without_the_subscription_read_the_tenant_comes_from_the_service(handmad
     r = report(handmade)
 
     assert problems(r) == []
+
+
+def test_a_missing_grant_of_the_caller_is_not_waited_for(handmade: HandMade) -> None:
+    (mine,) = [a for a in handmade.grant(KEY_BINDING, CREDENTIAL_ACCESS_READER) if handmade.fake.stored(a)["properties"]["principalType"] == "ServicePrincipal"]
+    handmade.remove(mine)
+    slept: list[float] = []
+
+    found = problems(report(handmade, sleep=slept.append))
+
+    assert slept == []
+    assert any("Credential Access Reader for service principal deploy-pipeline" in p and "is missing" in p for p in found), found
+    assert any(":getCredentials was refused (403)" in p and "no Credential Access Reader grant" in p for p in found), found
+
+
+def test_a_key_vault_reference_azure_returns_is_compared(handmade: HandMade) -> None:
+    handmade.fake.write_only = {"secrets": ["value"]}  # this service returns the references
+    handmade.fake.stored(f"{WS}/authConfigs/shop-key")["properties"]["apiKey"]["value"] = "https://kv-shop.vault.azure.net/secrets/other"
+
+    found = problems(report(handmade))
+
+    assert any(p.startswith("auth config shop-key: authConfigs.shop-key.apiKey.secret: wrote `apiKey.value` = 'https://kv-shop.vault.azure.net/secrets/shop-key'") for p in found), found
