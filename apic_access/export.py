@@ -511,7 +511,7 @@ def import_document(rec: Recording, export: Export, subscription: str) -> dict[s
 def cmd_export(args: argparse.Namespace) -> int:
     try:
         subscription = subscription_of(args.subscription, args.stack)
-        live = Live.connect(subscription)
+        live = Live.connect(subscription, stack=args.stack)
         export = Exporter(live, args.resource_group, args.service).run()
     except UsageError as exc:
         print(f"apic-access export: {exc}", file=sys.stderr)

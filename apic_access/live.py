@@ -71,9 +71,13 @@ class Live:
     error: AzureError | None = None
 
     @classmethod
-    def connect(cls, subscription: str, *, sleep: Callable[[float], None] | None = None) -> Live:
+    def connect(cls, subscription: str, *, stack: str | None = None, sleep: Callable[[float], None] | None = None) -> Live:
+        """Clients signed in as Pulumi's azure-native provider would be: ARM_* variables, else the
+        stack's plain `azure-native:*` settings (secure ones stay encrypted and unread), then OIDC,
+        managed identity and the Azure CLI."""
         kwargs: dict[str, Any] = {"sleep": sleep} if sleep else {}
-        config: dict[str, Any] = {}  # the stack's azure-native config may hold secure values: never read here
+        settings = stack_config(stack) if stack else {}
+        config: dict[str, Any] = {k: v for k, v in settings.items() if str(k).startswith("azure-native:") and isinstance(v, (str, bool))}
         token = TokenSource(DATA_PLANE_AUDIENCE + "/.default", config)
         live = cls(
             subscription=subscription,

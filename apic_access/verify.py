@@ -425,7 +425,7 @@ def verify(
     """Check the live service against the spec. Raises SpecError (spec problems) and AzureError
     (Azure unreachable, no credentials, or a read refused)."""
     loaded = load_spec(spec_path, stack=stack)
-    live = live or Live.connect(subscription, sleep=sleep)
+    live = live or Live.connect(subscription, stack=stack, sleep=sleep)
     config = {f"apic-access:{k}": str(v) for k in ("shard", "platformStack") if (v := config_value(stack, k)) is not None}
     ac = loaded.spec.api_center
     if not live.tenant:

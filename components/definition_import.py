@@ -24,6 +24,7 @@ import pulumi.dynamic
 from apic_access.azure_client import Arm, AzureError, TokenSource, arm_endpoint, pulumi_credential
 
 from . import arm
+from .preview_resource import unchained_pickler
 
 # ARM contract of the action (the api-version the project uses for API Center).
 IMPORT_API_VERSION = arm.IMPORT_SPECIFICATION_API_VERSION
@@ -142,4 +143,5 @@ class DefinitionImport(pulumi.dynamic.Resource, module="apicenter", name="Defini
             "content": content,
             "contentHash": content_hash,
         }
-        super().__init__(provider or DefinitionImportProvider(), name, props, opts)
+        with unchained_pickler():  # see there: Pulumi's provider serialization leaks a wrapper per call
+            super().__init__(provider or DefinitionImportProvider(), name, props, opts)

@@ -21,8 +21,10 @@ secret value.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import pulumi
@@ -306,4 +308,18 @@ class PreviewResource(pulumi.dynamic.Resource, module="apicenter", name="Preview
             "adopt": adopt,
             "what": what or name,
         }
-        super().__init__(provider or PreviewResourceProvider(), name, props, opts)
+        with unchained_pickler():
+            super().__init__(provider or PreviewResourceProvider(), name, props, opts)
+
+
+@contextmanager
+def unchained_pickler() -> Iterator[None]:
+    """Pulumi's serialize_provider wraps pickle's `_batch_setitems` in a sorting function and
+    never restores it, so every dynamic resource adds one more wrapper: past about 900 of them in
+    one process (a large stack, or a test run) pickling a dict overflows the stack. Put the
+    original back after each registration."""
+    original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined] # CPython's pure-Python pickler
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]

@@ -251,3 +251,17 @@ def test_spec_path_of_uses_the_longest_mapped_prefix() -> None:
     assert spec_path_of("oauth2.tokenUrl", paths) == "authConfigs.k.oauth2.entraApp.tokenUrl"
     assert spec_path_of("oauth2.supportedScopes", paths) == "authConfigs.k.oauth2.scopes"
     assert spec_path_of("newField.deep", paths) == "authConfigs.k.extraProperties.newField.deep"
+
+
+def test_registering_leaves_the_pickler_as_it_was() -> None:
+    """Pulumi's provider serialization wraps pickle's _batch_setitems once per dynamic resource and
+    never unwraps it: without unchained_pickler, ~900 registrations in one process (a large stack)
+    overflow the stack."""
+    import pickle
+
+    from apic_access.recorder import record
+
+    before = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    rec = record(Path(__file__).resolve().parents[2] / "config" / "dev.yaml", stack="dev")
+    assert len([r for r in rec.resources if r.type.endswith(":PreviewResource")]) > 5
+    assert pickle._Pickler._batch_setitems is before  # type: ignore[attr-defined]
