@@ -83,6 +83,8 @@ class Exporter:
         self.service_id = arm.service_id(live.subscription, resource_group, service)
         self.ws = f"{self.service_id}/workspaces/{arm.WORKSPACE}"
         self.out = Export(spec={})
+        self.auth_config_names: set[str] = set()
+        self.environment_names: set[str] = set()
 
     def run(self) -> Export:
         found = self.live.arm.get(self.service_id, arm.API_CENTER_API_VERSION, what=f"reading API center {self.name}")
@@ -92,12 +94,14 @@ class Exporter:
         self.live.tenant_from(found)
         spec: dict[str, Any] = {"specVersion": 1, "apiCenter": self._api_center(found)}
         auth_configs, secrets = self._auth_configs()
+        self.auth_config_names = set(auth_configs)
         vault = self._key_vault(secrets, auth_configs)
         if vault:
             spec["keyVault"] = vault
         if auth_configs:
             spec["authConfigs"] = auth_configs
         environments = self._environments()
+        self.environment_names = set(environments)
         if environments:
             spec["environments"] = environments
         apis = self._apis()
@@ -303,7 +307,7 @@ class Exporter:
             versions = self._versions(name, api_id)
             if versions:
                 api["versions"] = versions
-            deployments = self._deployments(name, api_id)
+            deployments = self._deployments(name, api_id, versions)
             if deployments:
                 api["deployments"] = deployments
             out[name] = api
@@ -329,13 +333,19 @@ class Exporter:
             out[name] = version
         return out
 
-    def _deployments(self, api: str, api_id: str) -> dict[str, Any]:
+    def _deployments(self, api: str, api_id: str, versions: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for r in _items(self.live, f"{api_id}/deployments", arm.API_CENTER_API_VERSION, f"listing the deployments of API {api}"):
             name, p = str(r.get("name")), _props(r)
             definition = re.search(r"/versions/([^/]+)/definitions/([^/]+)", str(p.get("definitionId") or ""))
             if not definition or not p.get("environmentId"):
                 self.out.warnings.append(f"deployment {api}/{name} names no definition or environment: not exported (the spec needs both)")
+                continue
+            if definition.group(2) not in (versions.get(definition.group(1)) or {}).get("definitions", {}):
+                self.out.warnings.append(f"deployment {api}/{name} refers to definition {definition.group(1)}/{definition.group(2)}, which does not exist: not exported")
+                continue
+            if _last(p.get("environmentId")) not in self.environment_names:
+                self.out.warnings.append(f"deployment {api}/{name} refers to environment {_last(p.get('environmentId'))!r}, which does not exist: not exported")
                 continue
             self.out.existing_ids.add(f"{api_id}/deployments/{name}".lower())
             out[name] = _present(
@@ -403,6 +413,9 @@ class Exporter:
             bid = f"{vid}/securityRequirements/{name}"
             self.out.existing_ids.add(bid.lower())
             config = _last(p.get("authConfigResourceId"))
+            if config not in self.auth_config_names:
+                self.out.warnings.append(f"binding {api}/{version}/{name} refers to auth config {config!r}, which does not exist: not exported (delete it, or create the auth config and export again)")
+                continue
             entry: dict[str, Any] = {"authConfig": config}
             if name != config:
                 entry["name"] = name

@@ -205,3 +205,15 @@ def test_fields_the_hand_made_config_lacks_are_kept_as_they_are(handmade: HandMa
     code = main(["verify", str(spec), "--subscription", SUB])
     out, _ = capsys.readouterr()
     assert code == 0, out
+
+
+def test_dangling_references_are_left_out_with_a_warning(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    handmade.fake.put(f"{WS}/apis/orders/versions/v1-0/securityRequirements/orphan", {"authConfigResourceId": "/authConfigs/deleted-config"})
+    handmade.fake.put(f"{WS}/apis/orders/deployments/old", {"title": "Old", "environmentId": "/workspaces/default/environments/gone", "definitionId": "/workspaces/default/apis/orders/versions/v1-0/definitions/openapi"})
+
+    code, spec, _, err = export(handmade, capsys)
+
+    assert code == 0, err
+    assert "binding orders/v1-0/orphan refers to auth config 'deleted-config', which does not exist: not exported" in err
+    assert "deployment orders/old refers to environment 'gone', which does not exist: not exported" in err
+    assert main(["validate", str(spec)]) == 0
