@@ -38,7 +38,7 @@ from .import_ids import arm_id
 from .live import Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, record
 
-_WIRE_SECRET = {"apiKey": ("apiKey", "value"), "oauth2": ("oauth2", "clientSecret"), "http": ("http", "value")}
+_WIRE_SECRET = {k: tuple(v.split(".", 1)) for k, v in arm.AUTH_CONFIG_SECRET_FIELD.items()}
 _SPEC_SECRET = {"apiKey": "secret", "oauth2": "clientSecret", "http": "secret"}
 
 

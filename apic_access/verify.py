@@ -332,7 +332,10 @@ class Verifier:
         grants = self.rec.by_type("azure-native:authorization:RoleAssignment")
         tried = 0
         ac = self.spec.api_center
-        client = self.live.data_plane(arm.data_plane_url(ac.name, ac.location))
+        # the host the service names (what the portal calls), else the documented form
+        host = str(((self.service or {}).get("properties") or {}).get(arm.SERVICE_DATA_HOST) or "")
+        host = host.split("://", 1)[-1].split("/workspaces/", 1)[0].rstrip("/")  # our paths start at /workspaces/
+        client = self.live.data_plane(f"https://{host}" if host else arm.data_plane_url(ac.name, ac.location))
         for b in bindings:
             rid = str(b.inputs["resourceId"])
             mine = any(

@@ -277,3 +277,8 @@ def vault_of_secret_uri(uri: str) -> tuple[str, str] | None:
 
 # The read-side names of the oauth2 flows, back to the spec's names.
 OAUTH2_FLOWS_FROM_WIRE = {v.lower(): k for k, v in OAUTH2_FLOWS.items()}
+
+# Where each scheme's Key Vault reference sits in an auth config's `properties` (write-only).
+AUTH_CONFIG_SECRET_FIELD = {"apiKey": "apiKey.value", "oauth2": "oauth2.clientSecret", "http": "http.value"}
+# The service property naming its data plane host (what the portal calls), sometimes with /workspaces/default.
+SERVICE_DATA_HOST = "dataApiHostname"
