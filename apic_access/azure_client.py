@@ -456,6 +456,16 @@ class DataPlane(HttpClient):
 
     service = "the API Center data plane"
 
+    def get_credentials(self, path: str, *, what: str) -> tuple[int, Any]:
+        """POST `<binding>:getCredentials` (no body): (200, the answer) or (403, Azure's error
+        text). A 403 is returned, not raised: right after a role assignment it is RBAC still
+        propagating, and the caller decides how long to wait. The answer holds a secret value:
+        callers must never print or keep it."""
+        response = self.send("POST", self.url(path), None, what=what, ok=(403,))
+        if response.status == 403:
+            return 403, error_text(response)
+        return response.status, response.json()
+
 
 def arm_client(config: Any = None, **kwargs: Any) -> Arm:
     endpoint = arm_endpoint()

@@ -136,9 +136,11 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)
     if plan_tools:
-        from . import commands
+        from . import commands, export, verify
 
         commands.register(sub)
+        verify.register(sub)
+        export.register(sub)
     return p
 
 

@@ -10,13 +10,14 @@ config never needs to be set.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import runpy
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,10 @@ def _dynamic_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Answers invokes live (verify, export): (token, args) -> result, or None for the placeholder.
+Invoke = Callable[[str, dict[str, Any]], "dict[str, Any] | None"]
+
+
 class _Mocks(pulumi.runtime.Mocks):
     def __init__(
         self,
@@ -135,12 +140,14 @@ class _Mocks(pulumi.runtime.Mocks):
         *,
         subscription: str = PLACEHOLDER_SUBSCRIPTION,
         lookups: Mapping[str, str] | None = None,
+        invoke: Invoke | None = None,
     ):
         self.recording = recording
         self.preview = preview
         self.platform_outputs = platform_outputs or {}
         self.subscription = subscription
         self.lookups = {k.lower(): v for k, v in (lookups or {}).items()}
+        self.invoke = invoke
 
     def _oid(self, kind: str, name: str) -> str:
         """A lookup's object id: the one given for this name, else the stable stand-in."""
@@ -167,6 +174,10 @@ class _Mocks(pulumi.runtime.Mocks):
         token, a = args.token, dict(args.args)
         self.recording.invokes.append((token, a))
         self.recording.invoke_providers.append(args.provider or "")
+        if self.invoke is not None:
+            answer = self.invoke(token, a)
+            if answer is not None:
+                return answer
         if token == "azure-native:authorization:getClientConfig":
             return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": self.subscription, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
         if token == "azuread:index/getClientConfig:getClientConfig":
@@ -299,16 +310,18 @@ def record(
     secret_placeholders: bool = True,
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
+    invoke: Invoke | None = None,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
     Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
     `subscription` replaces the placeholder subscription (ids then are the real ones);
-    `lookups` answers Entra lookups by name (lower case) with real object ids.
+    `lookups` answers Entra lookups by name (lower case) with real object ids; `invoke`
+    answers invokes (Entra lookups, the client config) from the live service instead.
     """
     # the spec and its definition files are loaded once for the engine and the program both
     with per_command.scope():
-        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups)
+        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups, invoke)
 
 
 def _record(
@@ -322,6 +335,7 @@ def _record(
     secret_placeholders: bool,
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
+    invoke: Invoke | None = None,
 ) -> Recording:
     spec_path = Path(spec_path).resolve()
     program = program or project_dir() / "__main__.py"
@@ -329,7 +343,11 @@ def _record(
     subscription = subscription or PLACEHOLDER_SUBSCRIPTION
     placeholders, platform_outputs, recording.budget = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
-    mocks = _Mocks(recording, preview, platform_outputs, subscription=subscription, lookups=lookups)
+    mocks = _Mocks(recording, preview, platform_outputs, subscription=subscription, lookups=lookups, invoke=invoke)
+    try:
+        asyncio.get_event_loop()
+    except RuntimeError:  # a caller (or a test before) closed it: the SDK's sync invokes need one
+        asyncio.set_event_loop(asyncio.new_event_loop())
     monitor = _Monitor(mocks, recording)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))

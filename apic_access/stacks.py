@@ -157,6 +157,12 @@ def stack_config(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
     return {f"{NAMESPACE}:{k}": v for k, v in sf.values.items()}
 
 
+def all_config(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
+    """Every config value of the stack file, all namespaces (`azure-native:*` included), as written."""
+    sf = read_stack_file(stack, project_dir)
+    return dict(sf._config) if sf._config is not None else {}
+
+
 def config_value(stack: str, key: str, project_dir: Path | None = None) -> Any:
     return read_stack_file(stack, project_dir).values.get(key)
 

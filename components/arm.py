@@ -399,3 +399,48 @@ def managed_group_names(service: str, scope_label: str) -> tuple[str, str]:
     if len(nickname) > GROUP_MAIL_NICKNAME_MAX:
         nickname = f"{nickname[: GROUP_MAIL_NICKNAME_MAX - 11]}-{digest}"
     return display, nickname
+# --- reading the live service (verify, export) -------------------------------------------------
+
+API_CENTER_API_VERSION = "2024-03-15-preview"  # the typed API Center resources
+KEY_VAULT_API_VERSION = "2024-11-01"  # vaults and secret metadata (ARM never returns a value)
+ROLE_ASSIGNMENT_API_VERSION = "2022-04-01"
+SUBSCRIPTION_API_VERSION = "2022-12-01"  # GET /subscriptions/<id>: its tenantId
+MANAGED_IDENTITY_API_VERSION = "2023-01-31"
+
+# A role assignment listing with this filter returns the assignments at the scope and above it.
+AT_SCOPE = "atScope()"
+
+
+def role_assignments_path(scope: str) -> str:
+    return f"{scope}/providers/Microsoft.Authorization/roleAssignments"
+
+
+def role_of(role_definition_id: str) -> str:
+    """The role's GUID from a roleDefinitionId (subscription-qualified or not)."""
+    return role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def key_vault_secret_id(vault_resource_id: str, secret: str) -> str:
+    return f"{vault_resource_id}/secrets/{secret}"
+
+
+def credentials_path(binding_resource_id: str) -> str:
+    """The data plane's `:getCredentials` (POST, no body) for a binding's ARM id: the path from
+    `/workspaces/` on, as the data plane names it."""
+    i = binding_resource_id.lower().index("/workspaces/")
+    return f"{binding_resource_id[i:]}:getCredentials"
+
+
+def vault_of_secret_uri(uri: str) -> tuple[str, str] | None:
+    """(vault name, secret name) of a Key Vault secret URI (versioned or not), or None."""
+    match = re.fullmatch(r"https://([A-Za-z0-9-]+)\.vault\.azure\.net/secrets/([0-9A-Za-z-]+)(?:/[0-9a-fA-F]*)?/?", uri.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+# The read-side names of the oauth2 flows, back to the spec's names.
+OAUTH2_FLOWS_FROM_WIRE = {v.lower(): k for k, v in OAUTH2_FLOWS.items()}
+
+# Where each scheme's Key Vault reference sits in an auth config's `properties` (write-only).
+AUTH_CONFIG_SECRET_FIELD = {"apiKey": "apiKey.value", "oauth2": "oauth2.clientSecret", "http": "http.value"}
+# The service property naming its data plane host (what the portal calls), sometimes with /workspaces/default.
+SERVICE_DATA_HOST = "dataApiHostname"

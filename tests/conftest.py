@@ -7,14 +7,30 @@ IDENTITY_HEADER, which azure-identity's ManagedIdentityCredential reads), and re
 token on every ARM call. Knobs for tests: `drop` (property paths a type silently ignores),
 `write_only` (paths a type keeps but never returns), `lro` (answer PUT and DELETE with 202 +
 polling), `throttle` (answer the next N calls with 429).
+
+For `verify` and `export` it also answers, behind the same server:
+- role assignments at any scope (`.../providers/Microsoft.Authorization/roleAssignments`),
+  listed with `$filter=atScope()` (at or above the scope) or `principalId eq '...'`;
+- a subscription's tenant (`GET /subscriptions/<id>`);
+- Microsoft Graph v1.0 (`/v1.0/...`): users by id or UPN, `$filter=... eq '...'` on users,
+  groups, service principals and applications, `directoryObjects/getByIds`, `@odata.nextLink`
+  paging; objects are added with `entra(kind, ...)`;
+- the API Center data plane's `:getCredentials` (`/workspaces/default/apis/...`): 403 unless the
+  caller (the `oid` in the data-plane token, `caller`) holds Credential Access Reader on the
+  binding or above; `forbid` answers the next N calls with 403 whatever the grants (RBAC still
+  propagating). A Key Vault reference must name a secret that exists, readable by one of the
+  service's identities (Secrets User at the vault). Secret values come from `secret_values`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +40,23 @@ import pytest
 
 MSI_HEADER = "fake-identity-header"
 TOKEN = "fake-arm-token"
+CALLER = "0c0c0c0c-1111-4222-8333-444455556666"  # the object id of the identity the tokens belong to
+DATA_PLANE_AUDIENCE = "https://azure-apicenter.net"
+CREDENTIAL_ACCESS_READER = "1df7cd83-1d3f-41df-95b0-53b30d963369"
+SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+_COLLECTIONS = frozenset(
+    {"authconfigs", "securityrequirements", "portals", "apis", "versions", "roleassignments", "definitions", "deployments", "environments", "secrets", "workspaces"}
+)
+_ODATA = {"users": "#microsoft.graph.user", "groups": "#microsoft.graph.group", "servicePrincipals": "#microsoft.graph.servicePrincipal", "applications": "#microsoft.graph.application"}
+
+
+def data_plane_token(oid: str) -> str:
+    """A JWT-shaped token (unsigned) naming its principal, as Entra's tokens carry `oid`."""
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'aud': DATA_PLANE_AUDIENCE, 'oid': oid})}.fake"
 
 
 @dataclass
@@ -55,19 +88,38 @@ class FakeAzure:
     calls: list[Call] = field(default_factory=list)
     drop: dict[str, list[str]] = field(default_factory=dict)  # ARM type -> property paths ignored on PUT
     write_only: dict[str, list[str]] = field(
-        default_factory=lambda: {"authConfigs": ["apiKey.value", "oauth2.clientSecret", "http.value"]}
+        default_factory=lambda: {"authConfigs": ["apiKey.value", "oauth2.clientSecret", "http.value"], "secrets": ["value"]}
     )
     lro: bool = False
     throttle: int = 0
     page_size: int = 2
     operations: dict[str, int] = field(default_factory=dict)  # operation id -> polls left
+    tenant: str = "72f988bf-0000-4000-8000-000000000001"
+    caller: str = CALLER
+    directory: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in _ODATA})
+    forbid: int = 0  # answer the next N :getCredentials calls with 403 (RBAC propagating)
+    secret_values: dict[str, str] = field(default_factory=dict)  # vault secret name -> value
 
     def arm_calls(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if not c.path.startswith(("/msi", "/operations")) and (method is None or c.method == method)]
 
-    def put(self, resource_id: str, properties: dict[str, Any]) -> None:
-        """State made by hand (in the portal), before any test call."""
-        self.resources[resource_id.lower()] = {"id": resource_id, "name": resource_id.rsplit("/", 1)[-1], "type": _type_of(resource_id), "properties": properties}
+    def put(self, resource_id: str, properties: dict[str, Any], **top: Any) -> None:
+        """State made by hand (in the portal), before any test call; `top` adds top-level
+        fields such as `identity` or `location`."""
+        self.resources[resource_id.lower()] = {"id": resource_id, "name": resource_id.rsplit("/", 1)[-1], "type": _type_of(resource_id), "properties": properties, **top}
+
+    def assign(self, scope: str, role: str, principal_id: str, principal_type: str = "User", name: str | None = None) -> str:
+        """A role assignment made by hand (a random name, as the portal gives it)."""
+        rid = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name or uuid.uuid4()}"
+        self.put(rid, {"scope": scope, "principalId": principal_id, "principalType": principal_type, "roleDefinitionId": f"/subscriptions/{scope.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role}"})
+        return rid
+
+    def assignments(self, role: str | None = None) -> list[dict[str, Any]]:
+        return [r for r in self.resources.values() if r["type"] == "roleAssignments" and (role is None or r["properties"]["roleDefinitionId"].lower().endswith(role))]
+
+    def entra(self, kind: str, id_: str, display_name: str, **more: Any) -> None:
+        """An Entra object: kind users, groups, servicePrincipals or applications."""
+        self.directory[kind].append({"id": id_, "displayName": display_name, **more})
 
     def stored(self, resource_id: str) -> dict[str, Any] | None:
         return self.resources.get(resource_id.lower())
@@ -82,8 +134,11 @@ class FakeAzure:
         if path.startswith("/msi/token"):
             if headers.get("X-IDENTITY-HEADER") != MSI_HEADER:
                 return 400, {}, {"error": "bad identity header"}
-            return 200, {}, {"access_token": TOKEN, "expires_on": str(int(time.time()) + 3600), "resource": query.get("resource", ""), "token_type": "Bearer"}
-        if auth != f"Bearer {TOKEN}":
+            token = data_plane_token(self.caller) if DATA_PLANE_AUDIENCE in query.get("resource", "") else TOKEN
+            return 200, {}, {"access_token": token, "expires_on": str(int(time.time()) + 3600), "resource": query.get("resource", ""), "token_type": "Bearer"}
+        if path.startswith("/workspaces/") and method == "POST":
+            return self._get_credentials(path, auth)
+        if auth not in (f"Bearer {TOKEN}", f"Bearer {data_plane_token(self.caller)}"):
             return 401, {}, {"error": {"code": "AuthenticationFailed", "message": "The access token is missing or invalid."}}
         if self.throttle:
             self.throttle -= 1
@@ -96,14 +151,20 @@ class FakeAzure:
                 self.operations[op] = left - 1
                 return (202, {"Location": f"{self.base}{path}", "Retry-After": "0"}, None) if location else (200, {"Retry-After": "0"}, {"status": "InProgress"})
             return (204, {}, None) if location else (200, {}, {"status": "Succeeded"})
+        if path.startswith("/v1.0/"):
+            return self._graph(method, path, query, body)
         if "api-version" not in query:
             return 400, {}, {"error": {"code": "MissingApiVersionParameter", "message": "The api-version query parameter (?api-version=) is required for all requests."}}
         key = path.lower()
+        if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
+            return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
+        if method == "GET" and key.endswith("/providers/microsoft.authorization/roleassignments"):
+            return self._page(path, query, self._role_assignments(key.rsplit("/providers/", 1)[0], query.get("$filter", "")))
         if method == "GET":
             if key in self.resources:
                 return 200, {}, self._visible(self.resources[key])
             children = sorted((r for k, r in self.resources.items() if k.rsplit("/", 1)[0] == key), key=lambda r: str(r["id"]))
-            if children or path.rsplit("/", 1)[-1] in ("authConfigs", "securityRequirements", "portals", "apis", "versions", "roleAssignments"):
+            if children or key.rsplit("/", 1)[-1] in _COLLECTIONS:
                 start = int(query.get("$skiptoken", "0"))
                 page = children[start : start + self.page_size]
                 out: dict[str, Any] = {"value": [self._visible(r) for r in page]}
@@ -116,7 +177,13 @@ class FakeAzure:
             for dropped in self.drop.get(_type_of(path), ()):
                 _drop(properties, dropped)
             created = key not in self.resources
-            self.put(path, properties)
+            if _type_of(path) == "roleAssignments":
+                properties["scope"] = path.split("/providers/Microsoft.Authorization/", 1)[0]
+                if any(r["properties"]["scope"].lower() == properties["scope"].lower() and r["properties"]["principalId"] == properties.get("principalId")
+                       and r["properties"]["roleDefinitionId"].lower() == str(properties.get("roleDefinitionId")).lower() and r["id"].lower() != key for r in self.assignments()):
+                    return 409, {}, {"error": {"code": "RoleAssignmentExists", "message": "The role assignment already exists."}}
+            top = {k: v for k, v in (body or {}).items() if k in ("identity", "location", "tags")}
+            self.put(path, properties, **top)
             if self.lro:
                 return 201, {"Azure-AsyncOperation": self._operation("async"), "Retry-After": "0"}, self._visible(self.resources[key])
             return (201 if created else 200), {}, self._visible(self.resources[key])
@@ -128,6 +195,108 @@ class FakeAzure:
                 return 202, {"Location": self._operation("location"), "Retry-After": "0"}, None
             return 200, {}, None
         return 405, {}, {"error": {"code": "MethodNotAllowed", "message": method}}
+
+    # --- role assignments, Graph and the data plane ---------------------------------------------
+
+    def _role_assignments(self, scope: str, filter_: str) -> list[dict[str, Any]]:
+        def above(s: str) -> bool:  # the assignment's scope is the scope or one of its parents
+            return scope == s or scope.startswith(s.rstrip("/") + "/")
+
+        out = []
+        for r in self.assignments():
+            s = r["properties"]["scope"].lower()
+            principal = re.search(r"principalId eq '([^']+)'", filter_)
+            if principal:
+                ok = r["properties"]["principalId"] == principal.group(1) and (above(s) or s.startswith(scope + "/"))
+            elif "atScope()" in filter_:
+                ok = above(s)
+            else:
+                ok = above(s) or s.startswith(scope + "/")
+            if ok:
+                out.append(r)
+        return sorted(out, key=lambda r: str(r["id"]))
+
+    def _page(self, path: str, query: dict[str, str], items: list[dict[str, Any]]) -> tuple[int, dict[str, str], Any]:
+        start = int(query.get("$skiptoken", "0"))
+        out: dict[str, Any] = {"value": [self._visible(r) for r in items[start : start + self.page_size]]}
+        if start + self.page_size < len(items):
+            out["nextLink"] = f"{self.base}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
+        return 200, {}, out
+
+    def _graph(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+        parts = path.strip("/").split("/")[1:]  # after v1.0
+        everything = [dict(o, **{"@odata.type": _ODATA[k]}) for k in _ODATA for o in self.directory[k]]
+        if method == "POST" and parts == ["directoryObjects", "getByIds"]:
+            wanted = {i.lower() for i in (body or {}).get("ids", [])}
+            return 200, {}, {"value": [o for o in everything if o["id"].lower() in wanted]}
+        if method != "GET" or not parts or parts[0] not in _ODATA:
+            return 400, {}, {"error": {"code": "Request_BadRequest", "message": f"unsupported: {method} {path}"}}
+        objects = [dict(o, **{"@odata.type": _ODATA[parts[0]]}) for o in self.directory[parts[0]]]
+        if len(parts) == 2:
+            key = urllib.parse.unquote(parts[1]).lower()
+            found = [o for o in objects if o["id"].lower() == key or str(o.get("userPrincipalName", "")).lower() == key]
+            if not found:
+                return 404, {}, {"error": {"code": "Request_ResourceNotFound", "message": f"Resource '{parts[1]}' does not exist."}}
+            return 200, {}, found[0]
+        for clause in filter(None, query.get("$filter", "").split(" or ")):
+            match = re.fullmatch(r"\s*(\w+) eq '((?:[^']|'')*)'\s*", clause)
+            if not match:
+                return 400, {}, {"error": {"code": "Request_UnsupportedQuery", "message": f"Unsupported query: {clause}"}}
+        clauses = [re.fullmatch(r"\s*(\w+) eq '((?:[^']|'')*)'\s*", c) for c in filter(None, query.get("$filter", "").split(" or "))]
+        if clauses:
+            objects = [o for o in objects if any(str(o.get(m.group(1), "")).lower() == m.group(2).replace("''", "'").lower() for m in clauses if m)]
+        start = int(query.get("$skiptoken", "0"))
+        out: dict[str, Any] = {"value": objects[start : start + self.page_size]}
+        if start + self.page_size < len(objects):
+            out["@odata.nextLink"] = f"{self.base}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
+        return 200, {}, out
+
+    def _get_credentials(self, path: str, auth: str | None) -> tuple[int, dict[str, str], Any]:
+        def error(status: int, code: str, message: str) -> tuple[int, dict[str, str], Any]:
+            return status, {}, {"error": {"code": code, "message": message}}
+
+        if auth != f"Bearer {data_plane_token(self.caller)}":
+            return error(401, "Unauthorized", "The token is missing, or not for the API Center data plane.")
+        if not path.endswith(":getCredentials"):
+            return error(404, "NotFound", path)
+        suffix = path[: -len(":getCredentials")].lower()
+        binding = next((r for k, r in self.resources.items() if r["type"] == "securityRequirements" and k.endswith(suffix)), None)
+        if binding is None:
+            return error(404, "NotFound", f"The security requirement '{suffix.rsplit('/', 1)[-1]}' was not found.")
+        if self.forbid:
+            self.forbid -= 1
+            return error(403, "Forbidden", "The principal does not have permission to perform getCredentials.")
+        bid = binding["id"].lower()
+        if not any(
+            a["properties"]["principalId"] == self.caller and (bid == a["properties"]["scope"].lower() or bid.startswith(a["properties"]["scope"].lower().rstrip("/") + "/"))
+            for a in self.assignments(CREDENTIAL_ACCESS_READER)
+        ):
+            return error(403, "Forbidden", "The principal does not have permission to perform getCredentials.")
+        service = bid.split("/workspaces/", 1)[0]
+        ref = str(binding["properties"].get("authConfigResourceId", "")).lower()
+        config = self.resources.get(f"{service}/workspaces/default{ref}")
+        if config is None:
+            return error(400, "AuthConfigNotFound", f"The auth config '{ref}' does not exist.")
+        p = json.loads(json.dumps(config["properties"]))
+        scheme = p.get("securityScheme")
+        section = {"apiKey": "apiKey", "oauth2": "oauth2", "http": "http"}.get(str(scheme), "")
+        field_ = {"apiKey": "value", "oauth2": "clientSecret", "http": "value"}.get(section, "")
+        uri = (p.get(section) or {}).get(field_)
+        if uri:
+            match = re.fullmatch(r"https://([^.]+)\.vault\.azure\.net/secrets/([^/]+)/?", str(uri))
+            if not match:
+                return error(400, "InvalidKeyVaultReference", f"'{uri}' is not a Key Vault secret URI.")
+            vault, name = match.groups()
+            secret = next((r for r in self.resources.values() if r["type"] == "secrets" and r["id"].lower().endswith(f"/vaults/{vault}/secrets/{name}".lower())), None)
+            if secret is None:
+                return error(400, "KeyVaultSecretNotFound", f"Secret '{name}' was not found in vault '{vault}'.")
+            vault_id = secret["id"].rsplit("/secrets/", 1)[0].lower()
+            identity = (self.resources.get(service) or {}).get("identity") or {}
+            principals = {identity.get("principalId")} | {v.get("principalId") for v in (identity.get("userAssignedIdentities") or {}).values()}
+            if not any(a["properties"]["principalId"] in principals and a["properties"]["scope"].lower() == vault_id for a in self.assignments(SECRETS_USER)):
+                return error(400, "KeyVaultAccessDenied", f"The API center's identity cannot read secrets in vault '{vault}'.")
+            p[section][field_] = self.secret_values.get(name, f"fake-secret-value-of-{name}")
+        return 200, {}, {"securityScheme": scheme, section: p.get(section) or {}} if section else {"securityScheme": scheme}
 
     def _operation(self, kind: str) -> str:
         op = f"op-{len(self.operations) + 1}-{kind}"
@@ -176,6 +345,8 @@ def fake_azure(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAzure]:
     thread.start()
     for env, value in {
         "APIC_ACCESS_ARM_ENDPOINT": fake.base,
+        "APIC_ACCESS_GRAPH_ENDPOINT": fake.base,
+        "APIC_ACCESS_DATA_PLANE_ENDPOINT": fake.base,
         "ARM_USE_MSI": "true",
         "IDENTITY_ENDPOINT": f"{fake.base}/msi/token",
         "IDENTITY_HEADER": MSI_HEADER,

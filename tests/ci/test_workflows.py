@@ -118,3 +118,11 @@ def test_preview_signs_in_read_only_and_deploy_in_a_protected_environment() -> N
     up = deploy["jobs"]["up"]
     assert up["environment"] == {"name": "${{ matrix.stack }}"}
     assert up["env"]["ARM_CLIENT_ID"] == "${{ secrets.AZURE_CLIENT_ID }}"
+def test_deploy_verifies_the_live_service_after_pulumi_up() -> None:
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]["up"]["steps"]
+    up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions") and s["with"]["command"] == "up")
+    verify = [i for i, s in enumerate(steps) if "apic-access verify" in str(s.get("run", ""))]
+    assert verify and verify[0] > up
+    run = steps[verify[0]]["run"]
+    assert '--stack "${{ matrix.stack }}"' in run and "GITHUB_STEP_SUMMARY" in run
+    assert 'exit "${status:-0}"' in run  # a problem fails the job after the summary is written
