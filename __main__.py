@@ -1,6 +1,6 @@
 """The Pulumi program: read the stack config, load the spec, build the setup, export outputs."""
 
 
-from components.program import run
+from apic_access.components.program import run
 
 run()

@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from components import gc_tuning
-from config import per_command
-from config.errors import SpecError, display_path, plural
-from config.grants import budget
-from config.schema import schema
-from config.spec import load_spec
+from apic_access.components import gc_tuning
+from apic_access.config import per_command
+from apic_access.config.errors import SpecError, display_path, plural
+from apic_access.config.grants import budget
+from apic_access.config.schema import schema
+from apic_access.config.spec import load_spec
 
 from . import migrate, preflight, secrets
 from .stacks import StackFile, read_stack_file, spec_path, stack_config

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pulumi
 
-from config.errors import display_path
-from config.spec import Loaded, load_spec
+from apic_access.config.errors import display_path
+from apic_access.config.spec import Loaded, load_spec
 
 from . import diff as diff_mod
 from . import graph as graph_mod

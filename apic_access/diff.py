@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from components import arm
-from config.model import Spec
+from apic_access.components import arm
+from apic_access.config.model import Spec
 
 from . import markdown as md
 from .import_ids import arm_id

@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
-from components import arm
-from components.preview_resource import not_kept
-from config.errors import SpecError
+from apic_access.components import arm
+from apic_access.components.preview_resource import not_kept
+from apic_access.config.errors import SpecError
 
 from .azure_client import AzureError
 from .import_ids import arm_id

@@ -22,8 +22,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from components import arm
-from config.errors import plural
+from apic_access.components import arm
+from apic_access.config.errors import plural
 
 from .recorder import UNKNOWN, Recording, Registration
 

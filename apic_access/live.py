@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from components import arm
+from apic_access.components import arm
 
 from .azure_client import DATA_PLANE_AUDIENCE, Arm, AzureError, DataPlane, Graph, TokenSource, arm_client, data_plane_client, graph_client
 from .stacks import all_config

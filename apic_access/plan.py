@@ -6,8 +6,8 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
-from components import arm
-from config.errors import plural
+from apic_access.components import arm
+from apic_access.config.errors import plural
 
 from . import markdown as md
 from .recorder import Recording, Registration

@@ -20,12 +20,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from components.shard import Shard, ShardError
-from config.errors import Mark, PathMark, Problem, SpecError, did_you_mean
-from config.loader import Locator
-from config.model import Spec
-from config.resolve import load_chain
-from config.spec import Loaded, load_spec
+from apic_access.components.shard import Shard, ShardError
+from apic_access.config.errors import Mark, PathMark, Problem, SpecError, did_you_mean
+from apic_access.config.loader import Locator
+from apic_access.config.model import Spec
+from apic_access.config.resolve import load_chain
+from apic_access.config.spec import Loaded, load_spec
 
 from .stacks import NAMESPACE, StackFile
 

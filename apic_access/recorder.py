@@ -30,10 +30,10 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components import gc_tuning
-from config import per_command
-from config.grants import Budget, budget
-from config.spec import load_spec
+from apic_access.components import gc_tuning
+from apic_access.config import per_command
+from apic_access.config.grants import Budget, budget
+from apic_access.config.spec import load_spec
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown until apply]"
@@ -338,7 +338,6 @@ def _record(
     invoke: Invoke | None = None,
 ) -> Recording:
     spec_path = Path(spec_path).resolve()
-    program = program or project_dir() / "__main__.py"
     recording = Recording(project=project, stack=stack)
     subscription = subscription or PLACEHOLDER_SUBSCRIPTION
     placeholders, platform_outputs, recording.budget = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
@@ -358,6 +357,11 @@ def _record(
     root = pulumi_settings.get_root_resource()
 
     def run() -> None:
+        if program is None:  # the packaged program, as __main__.py runs it: works outside any checkout
+            from apic_access.components.program import run as run_program
+
+            run_program()
+            return
         sys.path.insert(0, str(program.parent))
         try:
             with _cwd(program.parent):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from config.model import Spec
+from apic_access.config.model import Spec
 
 from .stacks import NAMESPACE
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.shard import Shard, ShardError
-from config.errors import Mark, Problem, did_you_mean
-from config.positions import PosMap, load_yaml
+from apic_access.components.shard import Shard, ShardError
+from apic_access.config.errors import Mark, Problem, did_you_mean
+from apic_access.config.positions import PosMap, load_yaml
 
 NAMESPACE = "apic-access"
 SETTINGS = ("spec", "shard", "platformStack")  # the non-secret keys the program reads

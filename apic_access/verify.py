@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components import arm
-from components.preview_resource import leaves, lookup, not_kept, spec_path_of
-from config.errors import SpecError, display_path
-from config.model import Spec
-from config.spec import load_spec
+from apic_access.components import arm
+from apic_access.components.preview_resource import leaves, lookup, not_kept, spec_path_of
+from apic_access.config.errors import SpecError, display_path
+from apic_access.config.model import Spec
+from apic_access.config.spec import load_spec
 
 from .azure_client import AzureError
 from .live import KINDS, Live, UsageError, assignment_scope, subscription_of

@@ -136,15 +136,15 @@ def child(kind: str, spec: Path) -> dict[str, Any]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     if kind == "validate":
-        import config.spec
-        from config.errors import SpecError
+        import apic_access.config.spec as spec_module
+        from apic_access.config.errors import SpecError
 
         t1 = time.perf_counter()
         out: dict[str, Any] = {"import_s": t1 - t0, "runs_s": [], "cpu_s": []}
         for _ in range(3):
             t, cpu = time.perf_counter(), time.process_time()
             try:
-                loaded = config.spec.load_spec(spec, stack=STACK)
+                loaded = spec_module.load_spec(spec, stack=STACK)
                 out["apis"], out["reported"] = len(loaded.spec.apis), len(loaded.warnings)
                 del loaded
             except SpecError as exc:

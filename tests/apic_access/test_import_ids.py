@@ -12,8 +12,8 @@ import pytest
 
 from apic_access import import_ids
 from apic_access.cli import main
+from apic_access.components import arm
 from apic_access.recorder import PLACEHOLDER_TENANT
-from components import arm
 
 ROOT = Path(__file__).resolve().parents[2]
 SUB = "11111111-2222-3333-4444-555555555555"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from apic_access import plan
+from apic_access.config.spec import load_spec
 from apic_access.recorder import Recording, record
-from config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARDED = """\

@@ -14,8 +14,8 @@ import pytest
 
 from apic_access import preflight
 from apic_access.cli import main
+from apic_access.config.spec import load_spec
 from apic_access.recorder import record
-from config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "policy"))  # the pack's modules, imported as the policy host does

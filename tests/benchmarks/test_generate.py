@@ -9,7 +9,7 @@ from types import ModuleType
 
 import yaml
 
-from config.spec import load_spec
+from apic_access.config.spec import load_spec
 
 GENERATE = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 

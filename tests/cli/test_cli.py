@@ -193,8 +193,8 @@ def five_versions(tmp_path: Path, extra_api: bool = False) -> Path:
 
 
 def count_loads_reads_and_checks(monkeypatch: pytest.MonkeyPatch, file: Path) -> dict[str, int]:
-    import config.definition_files as definition_files
-    import config.spec as spec_module
+    import apic_access.config.definition_files as definition_files
+    import apic_access.config.spec as spec_module
 
     counts = {"spec loads": 0, "file reads": 0, "file checks": 0}
     load, read_bytes, judge = spec_module._load, Path.read_bytes, definition_files.judge

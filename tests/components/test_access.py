@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
+from apic_access.components import arm
+from apic_access.config.grants import budget
+from apic_access.config.spec import load_spec
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, Recording, fake_object_id, record
-from components import arm
-from config.grants import budget
-from config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from apic_access.components import arm
 from apic_access.recorder import record
-from components import arm
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_FORCE_NEW = {"azuread:index/applicationRegistration:ApplicationRegistration"}  # every property updates in place

@@ -19,9 +19,9 @@ import dill
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from apic_access.components import arm
+from apic_access.components.definition_import import IMPORT_API_VERSION, DefinitionImportError, DefinitionImportProvider
 from apic_access.recorder import DYNAMIC_PROVIDER, PLACEHOLDER_SUBSCRIPTION, Recording, record
-from components import arm
-from components.definition_import import IMPORT_API_VERSION, DefinitionImportError, DefinitionImportProvider
 
 from .conftest import write_spec
 
@@ -353,7 +353,7 @@ ARM_VARIABLES = (
     ],
 )
 def test_credential_follows_pulumi_azure_settings(env: dict[str, str], config: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from components.definition_import import pulumi_credential
+    from apic_access.components.definition_import import pulumi_credential
 
     for name in ARM_VARIABLES:
         monkeypatch.delenv(name, raising=False)

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import directory
-from components.directory import Directory
+from apic_access.components import directory
+from apic_access.components.directory import Directory
 
 ROOT = Path(__file__).resolve().parents[2]
 

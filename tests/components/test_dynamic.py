@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from apic_access.components import dynamic
 from apic_access.recorder import record
-from components import dynamic
 
 from .conftest import write_spec
 
@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = """
 import sys
 from pulumi.dynamic.dynamic import serialize_provider
-from components.dynamic import serialized
-from components.preview_resource import PreviewResourceProvider
+from apic_access.components.dynamic import serialized
+from apic_access.components.preview_resource import PreviewResourceProvider
 p = PreviewResourceProvider()
 f = serialized if sys.argv[1] == "once" else serialize_provider
 for _ in range(3000):

@@ -19,8 +19,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from components import arm
-from components.preview_resource import PreviewResourceProvider, not_kept, spec_path_of
+from apic_access.components import arm
+from apic_access.components.preview_resource import PreviewResourceProvider, not_kept, spec_path_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = arm.service_id("sub-1", "rg-apis", "contoso-apis")

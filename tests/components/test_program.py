@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import config.definition_files as definition_files
-import config.spec as spec_module
+import apic_access.config.definition_files as definition_files
+import apic_access.config.spec as spec_module
 from apic_access import recorder
 
 PETSTORE = 'openapi: 3.0.3\ninfo: {title: Petstore, version: "1.0"}\npaths:\n  /pets:\n    get:\n      responses: {"200": {description: The pets}}\n'

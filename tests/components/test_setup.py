@@ -9,9 +9,9 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from apic_access.components import arm
+from apic_access.components.entra_app import secret_schedule
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, PLACEHOLDER_TENANT, Recording, fake_object_id, record
-from components import arm
-from components.entra_app import secret_schedule
 
 from .conftest import write_spec
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from apic_access.components.shard import Shard, ShardError
 from apic_access.recorder import Recording, record
-from components.shard import Shard, ShardError
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 PLATFORM = "contoso/apic-access/platform"

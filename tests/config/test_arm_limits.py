@@ -20,11 +20,11 @@ import jsonschema
 import pulumi_azure_native.apicenter as apicenter
 import pytest
 
-from config.errors import format_path
-from config.schema import check, schema
+from apic_access.config.errors import format_path
+from apic_access.config.schema import check, schema
 
 ROOT = Path(__file__).resolve().parents[2]
-EXTRACT: dict[str, Any] = json.loads((ROOT / "config" / "arm_limits.json").read_text(encoding="utf-8"))
+EXTRACT: dict[str, Any] = json.loads((ROOT / "apic_access" / "config" / "arm_limits.json").read_text(encoding="utf-8"))
 
 # Where each ARM property's value comes from in the spec. Spec paths: `.key` a property,
 # `.*` any entry of a map, `.<name>` the map's keys themselves, `[]` any item of a list.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import SpecError
-from config.spec import load_spec
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"
 ACCESS = (
@@ -58,7 +58,7 @@ def test_distinct_names_are_fine(tmp_path: Path) -> None:
 
 
 def test_plural_counts_in_the_users_words() -> None:
-    from config.errors import plural
+    from apic_access.config.errors import plural
 
     assert [plural(1, "API"), plural(2, "API"), plural(1, "entry"), plural(3, "entry"), plural(0, "binding"), plural(1200, "key")] == [
         "1 API",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import config.definition_files as definition_files
-from config.errors import SpecError
-from config.spec import load_spec
+import apic_access.config.definition_files as definition_files
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.spec import load_spec
+from apic_access.config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "config").glob("*.yaml"))

@@ -21,9 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config import loader
-from config.errors import SpecError
-from config.spec import load_spec
+from apic_access.config import loader
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = yaml.safe_load((ROOT / "config" / "dev.yaml").read_text(encoding="utf-8"))

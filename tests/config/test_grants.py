@@ -14,9 +14,9 @@ from types import ModuleType
 import pytest
 
 from apic_access.cli import main
-from config.errors import SpecError
-from config.grants import api_grants, budget
-from config.spec import load_spec
+from apic_access.config.errors import SpecError
+from apic_access.config.grants import api_grants, budget
+from apic_access.config.spec import load_spec
 
 GENERATE = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 
@@ -240,7 +240,7 @@ def test_unknown_via_or_scope_is_refused(tmp_path: Path, field: str, value: str)
 
 
 def test_the_readmes_scale_table_is_what_validate_counts() -> None:
-    from config.build import build
+    from apic_access.config.build import build
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Within Azure's limits", 1)[1].split("##", 1)[0]

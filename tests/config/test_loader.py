@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import config.loader as loader
-from config.errors import PathMark, SpecError
-from config.spec import load_spec
+import apic_access.config.loader as loader
+from apic_access.config.errors import PathMark, SpecError
+from apic_access.config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from config import per_command
+from apic_access.config import per_command
 
 
 def counter() -> tuple[list[int], Callable[[], int]]:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import SpecError
-from config.project import project_root
-from config.spec import load_spec
+from apic_access.config.errors import SpecError
+from apic_access.config.project import project_root
+from apic_access.config.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = (ROOT / "config" / "apis" / "petstore-v1.yaml").read_text(encoding="utf-8")

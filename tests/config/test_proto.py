@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.proto import ProtoSyntaxError, parse
+from apic_access.config.proto import ProtoSyntaxError, parse
 
 GOOGLEAPIS_STYLE = """\
 syntax = "proto3";

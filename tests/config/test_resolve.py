@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import SpecError
-from config.spec import load_spec
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 BASE = """\
 specVersion: 1

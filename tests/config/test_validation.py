@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import SpecError
-from config.spec import load_spec
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 MIN = "specVersion: 1\napiCenter:\n  name: apis-${stack}\n  resourceGroup: rg-apis\n  location: eastus\n"
 KV = "keyVault:\n  name: kv-apis-${stack}\n  secrets:\n    api-key: {fromConfig: apiKey}\n"

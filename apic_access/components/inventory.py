@@ -11,8 +11,8 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
-from config.definition_files import read_text
-from config.model import Api
+from apic_access.config.definition_files import read_text
+from apic_access.config.model import Api
 
 from . import arm
 from .context import Context, child

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from config.model import Spec
+from apic_access.config.model import Spec
 
 from . import arm
 from .access import Access

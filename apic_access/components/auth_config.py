@@ -6,8 +6,8 @@ from typing import Any
 
 import pulumi
 
-from config.model import ApiKeyScheme, HttpScheme, OAuth2Scheme
-from config.model import AuthConfig as AuthConfigSpec
+from apic_access.config.model import ApiKeyScheme, HttpScheme, OAuth2Scheme
+from apic_access.config.model import AuthConfig as AuthConfigSpec
 
 from . import arm
 from .context import Context, child

@@ -10,8 +10,8 @@ import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_azuread as azuread
 
-from config.locate import principal_problems
-from config.model import Spec
+from apic_access.config.locate import principal_problems
+from apic_access.config.model import Spec
 
 from .directory import Directory
 

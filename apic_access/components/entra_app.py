@@ -8,7 +8,7 @@ import uuid
 import pulumi
 import pulumi_azuread as azuread
 
-from config.model import EntraApp as EntraAppSpec
+from apic_access.config.model import EntraApp as EntraAppSpec
 
 from . import arm
 from .context import Context, child

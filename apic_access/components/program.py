@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
-from config import per_command
-from config.errors import SpecError
-from config.spec import load_spec
+from apic_access.config import per_command
+from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 
 from . import gc_tuning
 from .setup import ApiCenterAccess

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from config.model import Api, Spec, frozen
+from apic_access.config.model import Api, Spec, frozen
 
 
 class ShardError(ValueError):

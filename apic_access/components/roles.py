@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_azure_native as azure_native
 
-from config.model import Principals
+from apic_access.config.model import Principals
 
 from . import arm
 from .context import Context

@@ -16,9 +16,9 @@ from typing import Any
 import pulumi
 import pulumi_azuread as azuread
 
-from config.grants import GrantScope, ManagedGroup, api_grants
-from config.model import Access as AccessSpec
-from config.model import Api
+from apic_access.config.grants import GrantScope, ManagedGroup, api_grants
+from apic_access.config.model import Access as AccessSpec
+from apic_access.config.model import Api
 
 from . import arm
 from .context import Context, child
