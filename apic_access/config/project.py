@@ -46,6 +46,8 @@ def outside(written: str, folder: str | Path, root: Path) -> str | None:
     """Why the path `written` (relative to `folder`) leaves the project `root`, or None when
     it stays inside. The reason reads after the path as written: "'../x' climbs out ..."."""
     where = f"the project ({_shown(root)})"
+    if "\x00" in written:  # found by the fuzz: no file name holds one, and the OS refuses to look
+        return f"holds a NUL character, which no file name can: write the path of a file inside {where}"
     if is_absolute(written):
         return f"is an absolute path: a spec may only read files inside {where}"
     joined = Path(os.path.abspath(os.path.join(folder, written)))  # `..` resolved, links not
