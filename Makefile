@@ -6,10 +6,14 @@ STACK ?= dev
 
 .PHONY: plan test lint install clean bench
 
-$(BIN)/apic-access: pyproject.toml
+UV_VERSION := 0.13.9
+
+# uv.lock pins the whole environment: make, CI and `pulumi install` (Pulumi.yaml's uv
+# toolchain) install exactly what it lists. `uv lock` after changing pyproject.toml.
+$(BIN)/apic-access: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade pip "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --extra dev --inexact --quiet
 	touch $@
 
 install: $(BIN)/apic-access
