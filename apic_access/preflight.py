@@ -24,6 +24,7 @@ from apic_access.components.shard import Shard, ShardError
 from apic_access.config.errors import Mark, PathMark, Problem, SpecError, did_you_mean
 from apic_access.config.loader import Locator
 from apic_access.config.model import Spec
+from apic_access.config.project import outside
 from apic_access.config.resolve import load_chain
 from apic_access.config.spec import Loaded, load_spec
 
@@ -157,8 +158,11 @@ def check(path: Path, stack: str, sf: StackFile, project_dir: Path | None = None
     problems: list[Problem] = []
     configured = sf.setting("spec")
     target = None if configured is None else (Path(configured) if Path(configured).is_absolute() else (project_dir or Path.cwd()) / configured)
+    base = project_dir or Path.cwd()
+    # the stack's own spec path outside the project (a pull request may edit the stack file): never read
+    escapes = configured is not None and target is not None and path.resolve() == target.resolve() and outside(configured, base, base.resolve()) is not None
     # the stack's own spec path, missing: the stack file's problem, reported below
-    if path.is_file() or target is None or path.resolve() != target.resolve():
+    if not escapes and (path.is_file() or target is None or path.resolve() != target.resolve()):
         try:
             loaded = load_spec(path, stack=stack)
         except SpecError as exc:

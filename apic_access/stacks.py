@@ -17,6 +17,7 @@ from typing import Any
 from apic_access.components.shard import Shard, ShardError
 from apic_access.config.errors import Mark, Problem, did_you_mean
 from apic_access.config.positions import PosMap, load_yaml
+from apic_access.config.project import outside
 
 NAMESPACE = "apic-access"
 SETTINGS = ("spec", "shard", "platformStack")  # the non-secret keys the program reads
@@ -127,7 +128,10 @@ def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, p
     spec = sf.setting("spec")
     if spec is not None:
         target = Path(spec) if Path(spec).is_absolute() else base / spec
-        if not target.is_file():
+        escape = outside(spec, base, base.resolve())  # the stack file sits at the project's root
+        if escape:
+            error("spec", f"'{spec}' {escape}: the spec is read from inside the project; move it there and give its path relative to the project")
+        elif not target.is_file():
             error("spec", f"spec file '{spec}' not found (relative to the project folder {base}): fix the path")
     shard_text = sf.setting("shard")
     shard = None

@@ -100,3 +100,14 @@ def test_the_example_stack_files_validate(capsys: pytest.CaptureFixture[str], mo
     for stack in ("dev", "prod"):
         code, out, _ = run(capsys, "validate", "--stack", stack)
         assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize("where", ["/etc/passwd", "../../outside.yaml"])
+def test_a_spec_outside_the_project_is_refused_before_it_is_read(where: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pull request may edit the stack file too: `apic-access:spec` stays inside the project (#14)."""
+    stack_file(project, "dev", f"config:\n  apic-access:spec: {where}\n")
+    code, out, err = run(capsys, "validate", "--stack", "dev")
+    assert code == 1
+    assert out.startswith(f"Pulumi.dev.yaml:2:21: config.apic-access:spec: '{where}' ")
+    assert "move it there" in out
+    assert "root:" not in out + err  # nothing of the file outside is quoted
