@@ -150,15 +150,15 @@ def check(path: Path, stack: str, sf: StackFile, project_dir: Path | None = None
     file order. The stack file is judged first: a spec path it names that does not exist
     is its problem, not the spec's.
     """
-    from .stacks import check_stack_file
+    from .stacks import check_stack_file, project_folder
 
     if sf.problems:
         return None, list(sf.problems)
     loaded: Loaded | None = None
     problems: list[Problem] = []
     configured = sf.setting("spec")
-    target = None if configured is None else (Path(configured) if Path(configured).is_absolute() else (project_dir or Path.cwd()) / configured)
-    base = project_dir or Path.cwd()
+    target = None if configured is None else (Path(configured) if Path(configured).is_absolute() else (project_dir or project_folder()) / configured)
+    base = project_dir or project_folder()
     # the stack's own spec path outside the project (a pull request may edit the stack file): never read
     escapes = configured is not None and target is not None and path.resolve() == target.resolve() and outside(configured, base, base.resolve()) is not None
     # the stack's own spec path, missing: the stack file's problem, reported below

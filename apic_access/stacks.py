@@ -53,8 +53,18 @@ class StackFile:
         return isinstance(value, dict) and "secure" in value
 
 
+def project_folder() -> Path:
+    """The Pulumi project the command runs in: the nearest folder from here up that holds
+    Pulumi.yaml, so a command works from any folder inside the project; else this folder."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    return here
+
+
 def stack_file_path(stack: str, project_dir: Path | None = None) -> Path:
-    return (project_dir or Path.cwd()) / f"Pulumi.{stack}.yaml"
+    return (project_dir or project_folder()) / f"Pulumi.{stack}.yaml"
 
 
 def read_stack_file(stack: str, project_dir: Path | None = None) -> StackFile:
@@ -98,7 +108,7 @@ def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, p
     problems = list(sf.problems)
     if not sf.exists or problems:
         return problems
-    base = project_dir or Path.cwd()
+    base = project_dir or project_folder()
 
     def error(key: str, message: str, *, of_key: bool = False, severity: str = "error") -> None:
         problems.append(Problem(sf.mark(key, of_key=of_key), sf.where(key), message, severity))
@@ -172,7 +182,7 @@ def config_value(stack: str, key: str, project_dir: Path | None = None) -> Any:
 
 
 def spec_path(stack: str, project_dir: Path | None = None) -> Path:
-    base = project_dir or Path.cwd()
+    base = project_dir or project_folder()
     configured = config_value(stack, "spec", project_dir)
     if isinstance(configured, str) and configured:
         return base / configured if not Path(configured).is_absolute() else Path(configured)

@@ -258,3 +258,10 @@ def test_validate_imports_neither_pulumi_nor_the_provider_sdks() -> None:
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(root)})
     assert out.stdout.splitlines()[-1] == "0 []"
+
+
+def test_commands_find_the_project_from_a_folder_inside_it(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT / "config")  # below Pulumi.yaml: the stack file and its spec are found from here
+    code, out, err = run(capsys, "validate")
+    assert (code, out) == (0, "")
+    assert err.startswith("dev.yaml: valid (stack dev): API center contoso-apis-dev")
