@@ -17,7 +17,7 @@ from pathlib import Path
 
 from apic_access.components import gc_tuning
 from apic_access.config import per_command
-from apic_access.config.errors import SpecError, display_path, plural
+from apic_access.config.errors import Problem, SpecError, display_path, plural
 from apic_access.config.grants import budget
 from apic_access.config.schema import schema
 from apic_access.config.spec import load_spec
@@ -48,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for problem in problems:
             if str(problem) not in shown:  # a stack file problem is the same for every spec
                 shown.add(str(problem))
-                print(problem)
+                print(_github(problem) if args.format == "github" else problem)
         if loaded is None:
             errors = sum(p.severity == "error" for p in problems)
             files = {p.mark.file for p in problems if p.severity == "error"}
@@ -60,6 +60,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         versions = sum(len(a.versions) for a in s.apis.values())
         bindings = sum(len(v.access) for a in s.apis.values() for v in a.versions.values())
         warnings = sum(p.severity == "warning" for p in problems)
+        if warnings and args.strict:
+            print(f"{display_path(str(path))}: {plural(warnings, 'warning')}, an error each with --strict", file=sys.stderr)
+            status = 1
+            continue
         b = budget(s)
         print(
             f"{display_path(str(path))}: valid (stack {args.stack}): API center {s.api_center.name}, "
@@ -69,6 +73,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return status
+
+
+def _github(problem: Problem) -> str:
+    """A GitHub Actions workflow command: the problem as an annotation on the pull request's file."""
+
+    def escape(text: str, *, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    level = "warning" if problem.severity == "warning" else "error"
+    where = f"file={escape(display_path(problem.mark.file), prop=True)},line={problem.mark.line},col={problem.mark.col}"
+    return f"::{level} {where},title={escape(problem.path or 'spec', prop=True)}::{escape(problem.message)}"
 
 
 def cmd_migrate_state(args: argparse.Namespace) -> int:
@@ -117,6 +133,10 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check specs; one line per problem: FILE:LINE:COL: PATH: MESSAGE")
     v.add_argument("--stack", default="dev", help="stack name (default dev): picks the spec and ${stack}")
     v.add_argument("spec", nargs="*", help="spec files (default: the stack's apic-access:spec, else config/<stack>.yaml)")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    v.add_argument(
+        "--format", choices=["text", "github"], default="text", help="text (default): FILE:LINE:COL: PATH: MESSAGE; github: workflow annotations on the pull request"
+    )
     v.set_defaults(func=cmd_validate)
 
     sec = sub.add_parser("secrets", help="list the `pulumi config set --secret` commands a stack still needs (exit 1 if any)")

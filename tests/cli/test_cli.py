@@ -265,3 +265,26 @@ def test_commands_find_the_project_from_a_folder_inside_it(capsys: pytest.Captur
     code, out, err = run(capsys, "validate")
     assert (code, out) == (0, "")
     assert err.startswith("dev.yaml: valid (stack dev): API center contoso-apis-dev")
+
+
+UNBOUND = MIN + "keyVault:\n  name: kv-apis-x\n  secrets: {k: {fromConfig: k}}\nauthConfigs:\n  spare: {title: Spare, apiKey: {in: header, name: x-key, secret: k}}\n"
+
+
+def test_strict_turns_warnings_into_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(UNBOUND, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(spec))
+    assert code == 0 and "warning: auth config 'spare' is bound to no API version" in out
+    code, out, err = run(capsys, "validate", "--strict", str(spec))
+    assert code == 1 and "warning: auth config 'spare'" in out
+    assert err == f"{spec}: 1 warning, an error each with --strict\n"
+
+
+def test_github_format_annotates_the_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(UNBOUND.replace("name: x-key", "name: x-key, in: cookie"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--format", "github", str(spec))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines and all(line.startswith(("::error file=", "::warning file=")) for line in lines)
+    assert any(f"::error file={str(spec).replace(':', '%3A')},line=10," in line for line in lines), lines
