@@ -211,6 +211,15 @@ def _check_auth_config(c: _Checker, name: str, spec: dict[str, Any], known_secre
                     if k in oauth:
                         c.error([*p, "oauth2", k], f"is filled from Entra app '{app}': remove it, or remove `entraApp` to describe another identity provider", key=True)
                 app_spec = _map(_map(top.get("entraApps")).get(str(app)))
+                exposed = [str(_map(sc).get("value")) for sc in _list(app_spec.get("scopes")) if _map(sc).get("value")]
+                for i, scope in enumerate(_list(oauth.get("scopes"))):
+                    # a full URI names another resource's scope; .default is every permission granted
+                    if isinstance(scope, str) and "://" not in scope and scope != ".default" and scope not in exposed:
+                        offer = f"it exposes {', '.join(exposed)}" if exposed else "it exposes none"
+                        c.error(
+                            [*p, "oauth2", "scopes", i],
+                            f"'{scope}' is not a scope Entra app '{app}' exposes ({offer}): add it to the app's `scopes` or fix the name",
+                        )
                 if "clientCredentials" in flows and "clientSecret" not in app_spec:
                     c.error([*p, "oauth2", "flows"], f"clientCredentials needs a client secret, but Entra app '{app}' has no `clientSecret`: add one to the app")
         else:

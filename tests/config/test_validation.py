@@ -107,6 +107,22 @@ def report(path: Path) -> list[str]:
     return [str(w).replace(str(path), "SPEC") for w in loaded.warnings]
 
 
+CASES += [
+    (
+        "oauth2_scope_the_app_does_not_expose",
+        MIN
+        + "entraApps:\n  orders:\n    displayName: Orders\n    scopes: [{value: Orders.Read}]\n"
+        + "authConfigs:\n  orders-oauth:\n    title: Orders OAuth\n    oauth2: {entraApp: orders, scopes: [Orders.Read, Orders.Delete, .default]}\n"
+        + "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n"
+        + "        access: [{authConfig: orders-oauth, users: [alice@contoso.com]}]\n",
+        [
+            "SPEC:13:54: authConfigs.orders-oauth.oauth2.scopes[1]: 'Orders.Delete' is not a scope Entra app 'orders' exposes (it exposes Orders.Read): add it to the app's `scopes` or fix the name",
+            'SPEC:22:17: apis.orders.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment',
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_rule(tmp_path: Path, rule: str, text: str, expected: list[str]) -> None:
     spec = tmp_path / "spec.yaml"
