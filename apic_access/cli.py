@@ -169,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(plan_tools=not (given and given[0] in LIGHT_COMMANDS)).parse_args(given)
     if argv is None:  # a process of its own (not a test calling main)
         gc_tuning.tune()
+    output = getattr(args, "output", None)
+    if isinstance(output, str) and output and not Path(output).resolve().parent.is_dir():
+        # checked before the work: a plan of a large spec takes minutes
+        print(f"apic-access: -o {output}: the folder {Path(output).parent} does not exist: create it first", file=sys.stderr)
+        return 2
     try:
         with per_command.scope():  # each spec and definition file is read and checked once
             code = int(args.func(args))

@@ -143,6 +143,10 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         options = [str(o) for o in sch.get("enum", [])]
         yield Problem(mark_at(root, path), where, f"{_short(value)} is not one of: {', '.join(options)}{did_you_mean(value, options)}")
         return
+    if kind == "const" and isinstance(value, str) and value == str(sch.get("const")):
+        # `specVersion: "1"`: the right value, written as text
+        yield Problem(mark_at(root, path), where, f"{_short(value)} is text, not the number {sch['const']}: write it without quotes")
+        return
     if kind in ("pattern", "const", "not") and "x-message" in sch:
         yield Problem(mark_at(root, path), where, f"{_short(value)} {sch['x-message']}")
         return

@@ -288,3 +288,17 @@ def test_github_format_annotates_the_pull_request(capsys: pytest.CaptureFixture[
     lines = out.splitlines()
     assert lines and all(line.startswith(("::error file=", "::warning file=")) for line in lines)
     assert any(f"::error file={str(spec).replace(':', '%3A')},line=10," in line for line in lines), lines
+
+
+def test_an_output_into_a_missing_folder_is_refused_before_any_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "plan", str(ROOT / "config" / "dev.yaml"), "-o", str(tmp_path / "missing" / "plan.txt"))
+    assert (code, out) == (2, "")
+    assert err == f"apic-access: -o {tmp_path / 'missing' / 'plan.txt'}: the folder {tmp_path / 'missing'} does not exist: create it first\n"
+
+
+def test_spec_version_written_as_text_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MIN.replace("specVersion: 1", 'specVersion: "1"'), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(spec))
+    assert code == 1
+    assert out == f"{spec}:1:14: specVersion: '1' is text, not the number 1: write it without quotes\n"
