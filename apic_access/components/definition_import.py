@@ -14,17 +14,16 @@ at another ARM endpoint (a sovereign cloud, or a test server).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from apic_access.azure_client import Arm, AzureError, TokenSource, arm_endpoint, pulumi_credential
+from apic_access.azure_client import AzureError, pulumi_credential
 
 from . import arm
-from .dynamic import OnceSerializedResource
+from .dynamic import ArmProvider, OnceSerializedResource
 
 # ARM contract of the action (the api-version the project uses for API Center).
 IMPORT_API_VERSION = arm.IMPORT_SPECIFICATION_API_VERSION
@@ -36,58 +35,13 @@ DefinitionImportError = AzureError
 __all__ = ["DefinitionImport", "DefinitionImportError", "DefinitionImportProvider", "IMPORT_API_VERSION", "pulumi_credential"]
 
 
-class DefinitionImportProvider(pulumi.dynamic.ResourceProvider):
+class DefinitionImportProvider(ArmProvider):
     """Runs importSpecification. Inputs: definitionId, specificationName, specificationVersion,
     content, contentHash. Only contentHash, the definition or the format trigger an import.
 
     `token`, `endpoint`, `sleep` and the retry settings are for tests; by default the token
     comes from Pulumi's Azure credentials and the endpoint from APIC_ACCESS_ARM_ENDPOINT.
     """
-
-    # the provider holds no secret: keep it readable in the state
-    serialize_as_secret_always = False
-
-    def __init__(
-        self,
-        *,
-        token: Callable[[], str] | None = None,
-        endpoint: str | None = None,
-        sleep: Callable[[float], None] | None = None,
-        max_attempts: int = 5,
-        backoff: float = 2.0,
-        poll_interval: float = 5.0,
-        timeout: float = 1800.0,
-    ):
-        super().__init__()
-        self.token = token
-        self.endpoint = endpoint
-        self.sleep = sleep
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.poll_interval = poll_interval
-        self.timeout = timeout
-        self._config: Any = {}  # the stack config, given to configure() in the provider process
-
-    def __getstate__(self) -> dict[str, Any]:
-        # what the program serializes into the state: never a live credential or config
-        state = dict(self.__dict__)
-        state["_config"] = {}
-        return state
-
-    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
-        self._config = req.config
-
-    def _client(self) -> Arm:
-        endpoint = self.endpoint or arm_endpoint()
-        return Arm(
-            endpoint,
-            self.token or TokenSource(endpoint.rstrip("/") + "/.default", self._config),
-            max_attempts=self.max_attempts,
-            backoff=self.backoff,
-            poll_interval=self.poll_interval,
-            timeout=self.timeout,
-            sleep=self.sleep or time.sleep,
-        )
 
     def _import(self, props: Mapping[str, Any]) -> dict[str, Any]:
         specification = {"name": props["specificationName"]}

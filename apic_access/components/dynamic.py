@@ -9,11 +9,15 @@ form of one provider never changes within a run, so it is made once and reused.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
+
+from apic_access.azure_client import Arm, TokenSource, arm_endpoint
 
 _serialized: dict[int, tuple[pulumi.dynamic.ResourceProvider, str]] = {}
 
@@ -40,3 +44,54 @@ class OnceSerializedResource(pulumi.dynamic.Resource):
             raise ValueError(f"{type(provider).__name__} must set serialize_as_secret_always = False to be serialized once")
         props = {**props, PROVIDER_KEY: serialized(provider)}
         pulumi.CustomResource.__init__(self, f"pulumi-python:{self._resource_type_name}", name, props, opts)
+
+
+class ArmProvider(pulumi.dynamic.ResourceProvider):
+    """A dynamic provider that calls ARM through the shared client (apic_access/azure_client.py)
+    with Pulumi's own credentials. `token`, `endpoint`, `sleep` and the retry settings are for
+    tests; by default the token comes from the stack's Azure settings and the endpoint from
+    APIC_ACCESS_ARM_ENDPOINT or ARM's."""
+
+    serialize_as_secret_always = False  # the provider holds no secret: keep it readable in the state
+
+    def __init__(
+        self,
+        *,
+        token: Callable[[], str] | None = None,
+        endpoint: str | None = None,
+        sleep: Callable[[float], None] | None = None,
+        max_attempts: int = 5,
+        backoff: float = 2.0,
+        poll_interval: float = 5.0,
+        timeout: float = 1800.0,
+    ):
+        super().__init__()
+        self.token = token
+        self.endpoint = endpoint
+        self.sleep = sleep
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self._config: Any = {}  # the stack config, given to configure() in the provider process
+
+    def __getstate__(self) -> dict[str, Any]:
+        # what the program serializes into the state: never a live credential or config
+        state = dict(self.__dict__)
+        state["_config"] = {}
+        return state
+
+    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        self._config = req.config
+
+    def _client(self) -> Arm:
+        endpoint = self.endpoint or arm_endpoint()
+        return Arm(
+            endpoint,
+            self.token or TokenSource(endpoint.rstrip("/") + "/.default", self._config),
+            max_attempts=self.max_attempts,
+            backoff=self.backoff,
+            poll_interval=self.poll_interval,
+            timeout=self.timeout,
+            sleep=self.sleep or time.sleep,
+        )

@@ -21,16 +21,15 @@ secret value.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from apic_access.azure_client import Arm, AzureError, TokenSource, arm_endpoint
+from apic_access.azure_client import Arm, AzureError
 
-from .dynamic import OnceSerializedResource
+from .dynamic import ArmProvider, OnceSerializedResource
 
 # inputs that describe the resource in Azure; the rest (specPaths, writeOnly, adopt, what) only
 # guide messages and checks, and never cause an update
@@ -99,7 +98,7 @@ def not_kept(sent: Mapping[str, Any], returned: Mapping[str, Any], write_only: A
     return problems
 
 
-class PreviewResourceProvider(pulumi.dynamic.ResourceProvider):
+class PreviewResourceProvider(ArmProvider):
     """Create, read, update and delete one preview ARM resource by id, at a named api-version.
 
     Inputs: resourceId, apiVersion, properties (the ARM `properties`), writeOnly (property paths
@@ -108,49 +107,6 @@ class PreviewResourceProvider(pulumi.dynamic.ResourceProvider):
     timings are for tests; by default the credentials are Pulumi's and the endpoint
     APIC_ACCESS_ARM_ENDPOINT or ARM's.
     """
-
-    serialize_as_secret_always = False  # the provider holds no secret: keep it readable in the state
-
-    def __init__(
-        self,
-        *,
-        token: Callable[[], str] | None = None,
-        endpoint: str | None = None,
-        sleep: Callable[[float], None] | None = None,
-        max_attempts: int = 5,
-        backoff: float = 2.0,
-        poll_interval: float = 5.0,
-        timeout: float = 1800.0,
-    ):
-        super().__init__()
-        self.token = token
-        self.endpoint = endpoint
-        self.sleep = sleep
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.poll_interval = poll_interval
-        self.timeout = timeout
-        self._config: Any = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_config"] = {}  # never serialize the stack config into the state
-        return state
-
-    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
-        self._config = req.config
-
-    def _client(self) -> Arm:
-        endpoint = self.endpoint or arm_endpoint()
-        return Arm(
-            endpoint,
-            self.token or TokenSource(endpoint.rstrip("/") + "/.default", self._config),
-            max_attempts=self.max_attempts,
-            backoff=self.backoff,
-            poll_interval=self.poll_interval,
-            timeout=self.timeout,
-            sleep=self.sleep or time.sleep,
-        )
 
     # --- the operations ----------------------------------------------------------------------
 
