@@ -154,3 +154,12 @@ def test_the_project_is_the_nearest_pulumi_yaml_then_git_then_the_spec_folder(tm
     assert project_root(tmp_path / "infra-repo" / "infra" / "config" / "dev.yaml") == tmp_path / "infra-repo" / "infra"  # Pulumi.yaml first
     (tmp_path / "alone").mkdir()
     assert project_root(tmp_path / "alone" / "dev.yaml") == tmp_path / "alone"  # neither: the spec's own folder
+
+
+def test_a_path_holding_a_nul_character_is_refused_as_such(project: Path) -> None:
+    """Found by the fuzz: the operating system refuses to look such a path up at all."""
+    spec = write(project / "config" / "spec.yaml", 'specVersion: 1\nextends: "base\\0.yaml"\n')
+    assert problems(spec) == [
+        "config/spec.yaml:2:10: extends: 'base\x00.yaml' holds a NUL character, which no file name can: write the path of a file inside "
+        "the project (.): move the base spec into the project and give its path relative to this file"
+    ]
