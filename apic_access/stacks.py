@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from apic_access.components.shard import Shard, ShardError
-from apic_access.config.errors import Mark, Problem, did_you_mean
-from apic_access.config.positions import PosMap, load_yaml
+from apic_access.config.errors import Mark, PathMark, Problem, did_you_mean
+from apic_access.config.loader import Locator, Source, parse
 from apic_access.config.project import outside
 
 NAMESPACE = "apic-access"
@@ -32,14 +32,14 @@ class StackFile:
     exists: bool = False
     values: dict[str, Any] = field(default_factory=dict)  # short key (spec, shard, ...) -> value
     problems: list[Problem] = field(default_factory=list)
-    _config: PosMap | None = None
+    _config: dict[str, Any] | None = None
     _keys: dict[str, str] = field(default_factory=dict)  # short key -> key as written
+    _locator: Locator | None = None  # positions, looked up only for what is reported
 
     def mark(self, key: str, *, of_key: bool = False) -> Mark:
-        if self._config is None or key not in self._keys:
+        if self._config is None or self._locator is None or key not in self._keys:
             return Mark(str(self.path), 1, 1)
-        written = self._keys[key]
-        return self._config.key_mark(written) if of_key else self._config.value_mark(written)
+        return self._locator.mark(PathMark("", 0, 0, ("config", self._keys[key]), of_key))
 
     def where(self, key: str) -> str:
         return f"config.{self._keys.get(key, f'{NAMESPACE}:{key}')}"
@@ -78,22 +78,26 @@ def read_stack_file(stack: str, project_dir: Path | None = None) -> StackFile:
     except (OSError, UnicodeDecodeError) as exc:
         out.problems.append(Problem(Mark(str(path), 1, 1), "", f"cannot read the stack file ({exc}): save it as UTF-8 text"))
         return out
-    data, problems = load_yaml(text, str(path))
+    # the spec's parser: a stack file comes from the pull request too, and gets the same budgets
+    data, problems = parse(text, str(path))
+    locator = Locator([Source(str(path), text, data)])
     if problems:
-        out.problems += [Problem(p.mark, p.path, p.message.replace("YAML syntax error", "not valid YAML (a Pulumi stack file)")) for p in problems]
+        out.problems += [
+            Problem(p.mark, p.path, p.message.replace("YAML syntax error", "not valid YAML (a Pulumi stack file)")) for p in locator.locate(problems)
+        ]
         return out
     if data is None:
         return out
-    if not isinstance(data, PosMap):
+    if not isinstance(data, dict):
         out.problems.append(Problem(Mark(str(path), 1, 1), "", "a stack file is a mapping with a `config:` section, not a single value or list"))
         return out
     config = data.get("config")
     if config is None:
         return out
-    if not isinstance(config, PosMap):
-        out.problems.append(Problem(data.value_mark("config"), "config", "must be a mapping of `namespace:key: value`"))
+    if not isinstance(config, dict):
+        out.problems.append(Problem(locator.mark(PathMark("", 0, 0, ("config",))), "config", "must be a mapping of `namespace:key: value`"))
         return out
-    out._config = config
+    out._config, out._locator = config, locator
     for key, value in config.items():
         # a key without a namespace belongs to the project, which is apic-access
         namespace, _, short = key.rpartition(":") if ":" in key else (NAMESPACE, ":", key)
