@@ -27,7 +27,7 @@ from .stacks import StackFile, read_stack_file, spec_path, stack_config
 
 # Commands that need neither the Pulumi SDK nor the provider SDKs: for them the offline plan
 # tools (apic_access.commands, which import both, about a second) are never imported.
-LIGHT_COMMANDS = ("validate", "schema", "secrets", "migrate-state")
+LIGHT_COMMANDS = ("validate", "schema", "secrets", "migrate-state", "stacks")
 
 
 def _specs(args: argparse.Namespace, sf: StackFile) -> list[Path]:
@@ -113,6 +113,28 @@ def cmd_secrets(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_stacks(args: argparse.Namespace) -> int:
+    """The project's stacks in deploy order; json: what the workflows' matrices read."""
+    from .stacks import discover, project_folder
+
+    project = project_folder()
+    if not (project / "Pulumi.yaml").is_file():
+        print(f"apic-access stacks: no Pulumi.yaml in {project} or a folder above it: run it inside the Pulumi project", file=sys.stderr)
+        return 2
+    found, problems = discover(project)
+    if problems:  # stdout stays empty: a workflow must never read half a list
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"apic-access stacks: {plural(len(problems), 'error')} in the stack files", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps([{"stack": s.name, "spec": s.spec} for s in found]))
+    else:
+        for s in found:
+            print(f"{s.name}\t{s.spec}\torder {s.order} ({s.why})")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(schema(), indent=2))
     return 0
@@ -152,6 +174,10 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     m.add_argument("state", help="the file `pulumi stack export --file` wrote")
     m.add_argument("-o", "--output", required=True, help="where to write the migrated state")
     m.set_defaults(func=cmd_migrate_state)
+
+    st = sub.add_parser("stacks", help="list the project's stacks (Pulumi.<stack>.yaml) in deploy order, with their specs")
+    st.add_argument("--format", choices=["text", "json"], default="text", help='text (default): STACK, SPEC, order; json: [{"stack": ..., "spec": ...}] for a workflow matrix')
+    st.set_defaults(func=cmd_stacks)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec")
     s.set_defaults(func=cmd_schema)

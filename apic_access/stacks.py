@@ -21,7 +21,12 @@ from apic_access.config.project import outside
 
 NAMESPACE = "apic-access"
 SETTINGS = ("spec", "shard", "platformStack")  # the non-secret keys the program reads
+ORDER = "deployOrder"  # read by the workflows (`apic-access stacks`), never by the program
 STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
+# A stack's place in the deploy order when it sets no apic-access:deployOrder: promotion
+# stages by name prefix, production last; anything else just before production.
+NAME_ORDER = ((("dev",), 10), (("test", "qa"), 20), (("uat", "stag", "preprod"), 30), (("prod",), 50))
+OTHER_ORDER = 40
 
 
 @dataclass
@@ -117,8 +122,12 @@ def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, p
     def error(key: str, message: str, *, of_key: bool = False, severity: str = "error") -> None:
         problems.append(Problem(sf.mark(key, of_key=of_key), sf.where(key), message, severity))
 
-    known = [*SETTINGS, *(secrets or ())]
+    known = [*SETTINGS, ORDER, *(secrets or ())]
     for key, value in sf.values.items():
+        if key == ORDER:
+            if (message := _order_problem(sf)) is not None:
+                error(key, message)
+            continue
         if sf.is_secret(key):
             if secrets is not None and key not in secrets:
                 error(key, f"secret '{NAMESPACE}:{key}' is read by no `fromConfig` of the spec{did_you_mean(key, list(secrets))}: remove it or fix the name", of_key=True, severity="warning")
@@ -135,7 +144,7 @@ def check_stack_file(sf: StackFile, *, secrets: tuple[str, ...] | None = None, p
         error(
             key,
             f"unknown key '{NAMESPACE}:{key}'{did_you_mean(f'{NAMESPACE}:{key}', [f'{NAMESPACE}:{k}' for k in known])}: apic-access reads "
-            f"{', '.join(f'{NAMESPACE}:{k}' for k in SETTINGS)} and the secrets the spec names with `fromConfig`; remove it or fix the name",
+            f"{', '.join(f'{NAMESPACE}:{k}' for k in (*SETTINGS, ORDER))} and the secrets the spec names with `fromConfig`; remove it or fix the name",
             of_key=True,
         )
 
@@ -191,3 +200,56 @@ def spec_path(stack: str, project_dir: Path | None = None) -> Path:
     if isinstance(configured, str) and configured:
         return base / configured if not Path(configured).is_absolute() else Path(configured)
     return base / "config" / f"{stack}.yaml"
+
+
+def _order_problem(sf: StackFile) -> str | None:
+    value = sf.values.get(ORDER)
+    # `pulumi config set` writes "15", a hand-written file may say 15
+    if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.strip())):
+        return None
+    shown = "a secret" if sf.is_secret(ORDER) else f"'{value}'" if isinstance(value, str) else type(value).__name__
+    return f"must be a whole number (lower deploys first), not {shown}: `pulumi config set {NAMESPACE}:{ORDER} 20`"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A stack of the project, as `apic-access stacks` lists it."""
+
+    name: str
+    spec: str  # as the commands read it: relative to the project folder when inside it
+    order: int
+    why: str  # where the order comes from, for people
+
+
+def stack_order(name: str, sf: StackFile) -> tuple[int, str]:
+    if ORDER in sf.values:
+        return int(str(sf.values[ORDER]).strip()), f"{NAMESPACE}:{ORDER}"
+    for prefixes, order in NAME_ORDER:
+        if name.lower().startswith(prefixes):
+            return order, f"name {'/'.join(p + '*' for p in prefixes)}"
+    return OTHER_ORDER, "name"
+
+
+def discover(project_dir: Path) -> tuple[list[Stack], list[Problem]]:
+    """Every `Pulumi.<stack>.yaml` of the project in deploy order: by order number, then an
+    inventory shard after the platform stack it reads, then by name."""
+    stacks: list[tuple[tuple[int, int, str], Stack]] = []
+    problems: list[Problem] = []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        name = path.name[len("Pulumi.") : -len(".yaml")]
+        if not path.is_file():
+            continue
+        sf = read_stack_file(name, project_dir)
+        if sf.problems:
+            problems += sf.problems
+            continue
+        if ORDER in sf.values and (message := _order_problem(sf)) is not None:
+            problems.append(Problem(sf.mark(ORDER), sf.where(ORDER), message))
+            continue
+        order, why = stack_order(name, sf)
+        spec = spec_path(name, project_dir)
+        shown = spec.relative_to(project_dir).as_posix() if spec.is_relative_to(project_dir) else str(spec)
+        shard = sf.setting("shard") or ""
+        inventory = shard.startswith(("tag:", "prefix:"))
+        stacks.append(((order, int(inventory), name), Stack(name, shown, order, why)))
+    return [stack for _, stack in sorted(stacks, key=lambda s: s[0])], problems
