@@ -9,9 +9,12 @@ out and says so (never in CI); run directly, they fail with the install command.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -109,7 +112,7 @@ def test_preview_signs_in_read_only_and_deploy_in_a_protected_environment() -> N
     pr = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
     deploy = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
     preview = pr["jobs"]["preview"]
-    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert preview["if"] == "needs.stacks.outputs.stacks != '[]' && github.event.pull_request.head.repo.full_name == github.repository"
     assert "environment" not in preview
     login = next(step for step in preview["steps"] if step.get("uses", "").startswith("azure/login@"))
     assert preview["env"]["ARM_CLIENT_ID"] == login["with"]["client-id"] == "${{ secrets.AZURE_PREVIEW_CLIENT_ID }}"
@@ -126,3 +129,81 @@ def test_deploy_verifies_the_live_service_after_pulumi_up() -> None:
     run = steps[verify[0]]["run"]
     assert '--stack "${{ matrix.stack }}"' in run and "GITHUB_STEP_SUMMARY" in run
     assert 'exit "${status:-0}"' in run  # a problem fails the job after the summary is written
+
+
+MATRIX = {"include": "${{ fromJSON(needs.stacks.outputs.stacks) }}"}
+SOME_STACKS = "needs.stacks.outputs.stacks != '[]'"
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.name)
+def test_every_matrix_runs_the_stacks_the_stacks_job_found(workflow: Path) -> None:
+    """No stack list is written in a workflow: a new Pulumi.<stack>.yaml needs no edit."""
+    doc = yaml.safe_load(workflow.read_text())
+    jobs = doc["jobs"]
+    assert list(jobs)[0] == "stacks"
+    assert jobs["stacks"]["outputs"] == {"stacks": "${{ steps.list.outputs.stacks }}"}
+    matrix_jobs = {name: job for name, job in jobs.items() if "strategy" in job}
+    assert set(matrix_jobs) == set(jobs) - {"stacks"}
+    for name, job in matrix_jobs.items():
+        assert job["strategy"]["matrix"] == MATRIX, name
+        assert "stacks" in ([job["needs"]] if isinstance(job["needs"], str) else job["needs"]), name
+        # an empty list would be a matrix GitHub refuses: the job is skipped instead
+        assert job["if"].startswith(SOME_STACKS), name
+    assert not re.search(r"\bstack:\s*\[", workflow.read_text())
+    assert "config/${STACK}.yaml" not in workflow.read_text()  # a stack's spec is where its stack file says
+
+
+def test_deploy_runs_one_stack_at_a_time_and_stops_at_the_first_failure() -> None:
+    up = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]["up"]
+    assert up["strategy"] == {"max-parallel": 1, "fail-fast": True, "matrix": MATRIX}
+
+
+def test_the_plan_diff_reads_each_stacks_own_spec() -> None:
+    job = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())["jobs"]["plan-diff"]
+    step = next(s for s in job["steps"] if "apic-access diff" in s.get("run", ""))
+    assert step["env"]["SPEC"] == "${{ matrix.spec }}"
+    assert '"origin/${BASE_REF}:${SPEC}" "${SPEC}" --stack "${STACK}"' in step["run"]
+
+
+def stacks_job(project: Path, workflow: str = "deploy.yml") -> tuple[subprocess.CompletedProcess[str], str]:
+    """Runs the stacks job's script as GitHub would (bash -e): the result and what it wrote to GITHUB_OUTPUT."""
+    job = yaml.safe_load((ROOT / ".github" / "workflows" / workflow).read_text())["jobs"]["stacks"]
+    script = next(s for s in job["steps"] if s.get("id") == "list")["run"].replace(".venv/bin/apic-access", f"{sys.executable} -m apic_access.cli")
+    output = project / "github_output"
+    output.write_text("")
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return result, output.read_text()
+
+
+def list_stacks(project: Path, workflow: str) -> list[dict[str, str]]:
+    result, output = stacks_job(project, workflow)
+    assert (result.returncode, result.stderr) == (0, "")
+    name, _, value = output.strip().partition("=")
+    assert name == "stacks"
+    return json.loads(value)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("workflow", ["deploy.yml", "pull-request.yml"])
+def test_a_cloned_environment_joins_the_matrix_in_promotion_order(workflow: str, tmp_path: Path) -> None:
+    for f in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    assert list_stacks(tmp_path, workflow) == [{"stack": "dev", "spec": "config/dev.yaml"}, {"stack": "prod", "spec": "config/prod.yaml"}]
+    (tmp_path / "config" / "test.yaml").write_text("specVersion: 1\nextends: base.yaml\napiCenter: {location: westeurope}\n")
+    (tmp_path / "Pulumi.test.yaml").write_text("config:\n  apic-access:spec: config/test.yaml\n")
+    assert [s["stack"] for s in list_stacks(tmp_path, workflow)] == ["dev", "test", "prod"]
+
+
+def test_no_stack_file_outputs_the_empty_list_the_jobs_skip_on(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    result, output = stacks_job(tmp_path)
+    assert (result.returncode, output) == (0, "stacks=[]\n")  # exactly the text the jobs' `if:` skips on
+
+
+def test_a_broken_stack_file_fails_the_stacks_job(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  apic-access:deployOrder: first\n")
+    result, output = stacks_job(tmp_path)
+    assert (result.returncode, output) == (1, "")  # no matrix from half a list
+    assert "Pulumi.dev.yaml:2:28: config.apic-access:deployOrder: must be a whole number" in result.stderr
