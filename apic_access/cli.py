@@ -19,7 +19,6 @@ from apic_access.components import gc_tuning
 from apic_access.config import per_command
 from apic_access.config.errors import Problem, SpecError, display_path, plural
 from apic_access.config.grants import budget
-from apic_access.config.schema import schema
 from apic_access.config.spec import load_spec
 
 from . import migrate, preflight, secrets
@@ -136,7 +135,9 @@ def cmd_stacks(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(schema(), indent=2))
+    from apic_access.config.editor_schema import published_text  # complete specs and overlays alike
+
+    sys.stdout.write(published_text())
     return 0
 
 
@@ -179,7 +180,7 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     st.add_argument("--format", choices=["text", "json"], default="text", help='text (default): STACK, SPEC, order; json: [{"stack": ..., "spec": ...}] for a workflow matrix')
     st.set_defaults(func=cmd_stacks)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of the spec")
+    s = sub.add_parser("schema", help="print the JSON Schema of the spec, as editors read it (config/schema.json; overlays with `extends` too)")
     s.set_defaults(func=cmd_schema)
     if plan_tools:
         from . import commands, export, verify

@@ -67,7 +67,9 @@ def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) ->
     schema = json.loads(out)
     assert code == 0
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["required"] == ["specVersion", "apiCenter"]
+    # a complete spec needs these; an overlay (with `extends`) gets them from its base
+    assert schema["else"] == {"$ref": "#/$defs/spec"} and schema["$defs"]["spec"]["required"] == ["specVersion", "apiCenter"]
+    assert schema["if"] == {"required": ["extends"]} and "required" not in schema["$defs"]["overlay"]
 
 
 def test_no_traceback_for_garbage(tmp_path: Path) -> None:

@@ -1,0 +1,93 @@
+"""The schema editors read (config/schema.json, `apic-access schema`): one file for complete
+specs and for overlays (specs with `extends`).
+
+An editor checks the file as written, before any merge, so an overlay that leaves the API
+center's name to its base would be "missing a required property". The validator checks the
+merged spec against the packaged schema (config/schema.py); this is that schema with, for a
+file with `extends`, what the merge can fill in no longer required. Maps merge key by key,
+lists replace (config/resolve.py `merge`), so:
+
+- objects reached from the top through maps only (apiCenter, apis.NAME, versions.NAME, ...)
+  lose `required` (and the like): the base may give the rest;
+- list entries stay whole (an access entry still needs its authConfig): a list in an overlay
+  replaces the base's, entries and all;
+- everything else (types, enums, patterns, unknown keys) is checked as for a complete spec.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from typing import Any
+
+from .schema import schema
+
+# keywords whose subschemas describe the same object (or a value in one of its maps)
+_MAPS = ("properties", "patternProperties", "dependentSchemas")
+_ONE = ("additionalProperties", "then", "else")
+_LISTS = ("allOf", "anyOf", "oneOf")
+# what a base can satisfy: gone from the overlay variant
+_DROPPED = ("required", "dependentRequired", "minProperties")
+_DEFS = "#/$defs/"
+FULL, OVERLAY = "spec", "overlay"
+
+
+@cache
+def editor_schema() -> dict[str, Any]:
+    full = schema()
+    defs: dict[str, Any] = dict(full["$defs"])
+    root = {k: v for k, v in full.items() if k not in ("$schema", "$id", "$defs")}
+    variants: dict[str, str] = {}  # def name -> the def its overlay variant is
+    added: dict[str, Any] = {}
+
+    def variant(name: str) -> str:
+        if name not in variants:
+            variants[name] = f"{OVERLAY}.{name}"  # a def that refers to itself gets the variant
+            loose = lenient(defs[name])
+            if loose == defs[name]:
+                variants[name] = name
+            else:
+                added[variants[name]] = loose
+        return variants[name]
+
+    def lenient(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _DROPPED:
+                continue
+            if key == "$ref" and isinstance(value, str) and value.startswith(_DEFS) and value[len(_DEFS) :] in defs:
+                out[key] = _DEFS + variant(value[len(_DEFS) :])
+            elif key in _MAPS and isinstance(value, dict):
+                out[key] = {name: lenient(sub) for name, sub in value.items()}
+            elif key in _ONE:
+                out[key] = lenient(value)
+            elif key in _LISTS and isinstance(value, list):
+                # without `required`, several oneOf branches may match a partial object
+                out["anyOf" if key == "oneOf" and "anyOf" not in node else key] = [lenient(sub) for sub in value]
+            else:
+                out[key] = copy.deepcopy(value)  # items (a list replaces), not, if, enum, ...: as written
+        return out
+
+    overlay = lenient(root)
+    clash = {FULL, OVERLAY, *added} & set(full["$defs"])
+    if clash:
+        raise RuntimeError(f"schema.json defines {sorted(clash)}, names the editor schema needs: rename them")
+    return {
+        "$schema": full["$schema"],
+        "$id": full["$id"],
+        "title": full["title"],
+        "description": full["description"],
+        # a spec with `extends` is an overlay: its base fills in what it leaves out
+        "if": {"required": ["extends"]},
+        "then": {"$ref": _DEFS + OVERLAY},
+        "else": {"$ref": _DEFS + FULL},
+        "$defs": {FULL: root, OVERLAY: overlay, **defs, **dict(sorted(added.items()))},
+    }
+
+
+def published_text() -> str:
+    """config/schema.json as published: `apic-access schema` prints exactly this."""
+    return json.dumps(editor_schema(), indent=2, ensure_ascii=False) + "\n"
