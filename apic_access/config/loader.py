@@ -222,7 +222,7 @@ def _parse_pyyaml(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 
 # A plain value holding `${...}` in a flow collection: its `}` ends a mapping there
-_FLOW_VARIABLE = re.compile(r"(?P<pre>[\[{,][ \t]*|:[ \t]+)(?P<value>(?:[^\s\[\]{},\"'#$:](?:[^\[\]{},#$:]|:(?!\s)|\$(?!\{))*?)?\$\{[^}\n]*\}(?:[^\[\]{},#$:]|:(?!\s)|\$\{[^}\n]*\}|\$(?!\{))*)")
+_FLOW_VARIABLE = re.compile(r"(?P<pre>^[ \t]*|[\[{,][ \t]*|:[ \t]+)(?P<value>(?:[^\s\[\]{},\"'#$:](?:[^\[\]{},#$:]|:(?!\s)|\$(?!\{))*?)?\$\{[^}\n]*\}(?:[^\[\]{},#$:]|:(?!\s)|\$\{[^}\n]*\}|\$(?!\{))*)")
 
 
 def _flow_variable_hint(text: str, exc: yaml.MarkedYAMLError) -> str | None:
@@ -464,6 +464,9 @@ class Locator:
         depth = 0
         for part in parts:
             found = [(s, child) for s, node in nodes for ok, child in [self._child(node, part)] if ok]
+            # a key as written comes before one that interpolates to it (two names that became one)
+            exact = [(s, node[part]) for s, node in nodes if isinstance(node, dict) and isinstance(part, str) and part in node]
+            found = exact + [item for item in found if all(item[0] is not s for s, _ in exact)] if exact else found
             if not found:
                 break
             # the topmost file decides; lower files add to it only while both sides are mappings
