@@ -12,7 +12,7 @@ from typing import Any
 from apic_access.components.arm import IDENTIFIER_URI_FORMS, identifier_uri_accepted
 
 from .definition_files import check_definition_files
-from .errors import Problem, did_you_mean, format_path
+from .errors import LINE_OF, Problem, did_you_mean, format_path
 from .schema import mark_at
 
 SCHEMES = ("apiKey", "oauth2", "http")
@@ -36,8 +36,10 @@ class _Checker:
         self.root = root
         self.problems: list[Problem] = []
 
-    def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error") -> None:
-        self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity))
+    def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error", first: list[Any] | None = None) -> None:
+        """`first`: the path of the entry `message` names by LINE_OF.format(0)."""
+        refs = (mark_at(self.root, first),) if first is not None else ()
+        self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity, refs))
 
     def warn(self, path: list[Any], message: str) -> None:
         self.error(path, message, severity="warning")
@@ -135,7 +137,11 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
                 binding = entry.get("name", cfg)
                 if isinstance(binding, str):
                     if binding in seen:
-                        c.error([*p, "name"] if "name" in entry else [*p, "authConfig"], f"binding name '{binding}' is already used by access[{seen[binding]}] of this version: give one of them a distinct `name`")
+                        c.error(
+                            [*p, "name"] if "name" in entry else [*p, "authConfig"],
+                            f"binding name '{binding}' is already used by access[{seen[binding]}] ({LINE_OF.format(0)}) of this version: give one of them a distinct `name`",
+                            first=["apis", api, "versions", ver, "access", seen[binding]],
+                        )
                     else:
                         seen[binding] = i
                 _check_principals(c, p, entry)
@@ -174,17 +180,20 @@ def _check_identity(c: _Checker, identity: Any) -> None:
         c.error([*p, "type"], f"'{kind}' needs at least one `userAssigned` identity: add `userAssigned: [{{name: ...}}]` or `[{{id: ...}}]`")
     if kind == "SystemAssigned" and ua:
         c.error([*p, "userAssigned"], "identities are listed but type is SystemAssigned: set `type: SystemAssigned,UserAssigned` (or UserAssigned)")
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, item in enumerate(ua):
         item = _map(item)
         has = [k for k in ("name", "id") if k in item]
         if len(has) != 1:
             c.error([*p, "userAssigned", i], "give exactly one of `name` (an identity this stack creates) or `id` (an existing identity's resource id)")
             continue
-        ident = str(item[has[0]]).lower()
-        if ident in seen:
-            c.error([*p, "userAssigned", i, has[0]], f"'{item[has[0]]}' is listed twice")
-        seen.add(ident)
+        first = seen.setdefault(str(item[has[0]]).lower(), i)
+        if first != i:
+            c.error(
+                [*p, "userAssigned", i, has[0]],
+                f"'{item[has[0]]}' is already listed as userAssigned[{first}] ({LINE_OF.format(0)}): list each identity once",
+                first=[*p, "userAssigned", first],
+            )
 
 
 def _check_auth_config(c: _Checker, name: str, spec: dict[str, Any], known_secrets: list[str], apps: list[str], top: dict[str, Any]) -> None:
@@ -251,5 +260,6 @@ def _check_case_duplicates(c: _Checker, p: list[Any], names: list[Any]) -> None:
         if first != i and names[first] != name:
             c.error(
                 [*p, i],
-                f"'{name}' and '{names[first]}' ({format_path([p[-1], first])}) differ only in case: Entra treats them as one principal; keep one of them",
+                f"'{name}' and '{names[first]}' ({format_path([p[-1], first])}, {LINE_OF.format(0)}) differ only in case: Entra treats them as one principal; keep one of them",
+                first=[*p, first],
             )

@@ -35,11 +35,30 @@ class Problem:
     path: str
     message: str
     severity: str = "error"
+    # other places the message names by line (`LINE_OF.format(i)` in the message stands for
+    # the line of refs[i]): a `PathMark` is looked up with the problem's own position
+    refs: tuple[Mark, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.refs and not any(isinstance(r, PathMark) for r in self.refs):
+            object.__setattr__(self, "message", with_lines(self.message, self.mark, self.refs))
+            object.__setattr__(self, "refs", ())
 
     def __str__(self) -> str:
         where = f"{display_path(self.mark.file)}:{self.mark.line}:{self.mark.col}"
         label = "warning: " if self.severity == "warning" else ""
         return f"{where}: {self.path or '(top level)'}: {label}{self.message}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A string as the spec writes it, before `${...}` was expanded."""
+
+    text: str  # 'kv-orders-${stack}'
+    given: str  # "for stack 'production'": the variables it used, with their values
+
+
+Expansions = dict[tuple[tuple[object, ...], bool], Written]  # (spec path, is a key) -> as written
 
 
 class SpecError(Exception):
@@ -48,6 +67,21 @@ class SpecError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.mark, p.path))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+LINE_OF = "\0line-of-{}\0"
+
+
+def with_lines(message: str, mark: Mark, refs: Sequence[Mark]) -> str:
+    """`message` with each `LINE_OF` token replaced by `line N` (`column N` on the problem's
+    own line, `FILE:N` in another file)."""
+    for i, ref in enumerate(refs):
+        if ref.file and ref.file != mark.file:
+            shown = f"{display_path(ref.file)}:{ref.line}"
+        else:
+            shown = f"column {ref.col}" if ref.line == mark.line else f"line {ref.line}"
+        message = message.replace(LINE_OF.format(i), shown)
+    return message
 
 
 def display_path(path: str) -> str:
@@ -60,11 +94,18 @@ def display_path(path: str) -> str:
 
 
 def did_you_mean(word: object, choices: Sequence[str]) -> str:
-    """' (did you mean 'x'?)' when a choice is close to `word`, else ''."""
+    """' (did you mean 'x'?)' when a choice is close to `word`, else ''. A choice that
+    differs only in case comes first (`REST` for `rest`), then difflib's closest."""
     if not isinstance(word, str) or not choices:
         return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    by_lower: dict[str, str] = {}
+    for choice in choices:
+        by_lower.setdefault(choice.lower(), choice)
+    same = by_lower.get(word.lower())
+    if same is None:
+        close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+        same = by_lower[close[0]] if close else None
+    return f" (did you mean '{same}'?)" if same is not None and same != word else ""
 
 
 def format_path(parts: Sequence[object]) -> str:

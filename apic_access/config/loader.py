@@ -205,7 +205,8 @@ def _parse_pyyaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         m = exc.problem_mark or exc.context_mark
         mark = Mark(file, m.line + 1, m.column + 1) if m else Mark(file, 1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(mark, "", f"YAML syntax error: {what}; check indentation and quoting")]
+        hint = _flow_variable_hint(text, exc)
+        return None, [Problem(mark, "", f"YAML syntax error: {what}; {hint or 'check indentation and quoting'}")]
     except yaml.YAMLError as exc:
         return None, [Problem(Mark(file, 1, 1), "", f"YAML error: {exc}")]
     except RecursionError:
@@ -218,6 +219,24 @@ def _parse_pyyaml(text: str, file: str) -> tuple[Any, list[Problem]]:
             path = f"{paths[id(owner)]}.{key}" if paths.get(id(owner)) else key
             loader.problems.append(Problem(problem.mark, path, problem.message))
     return data, loader.problems
+
+
+# A plain value holding `${...}` in a flow collection: its `}` ends a mapping there
+_FLOW_VARIABLE = re.compile(r"(?P<pre>^[ \t]*|[\[{,][ \t]*|:[ \t]+)(?P<value>(?:[^\s\[\]{},\"'#$:](?:[^\[\]{},#$:]|:(?!\s)|\$(?!\{))*?)?\$\{[^}\n]*\}(?:[^\[\]{},#$:]|:(?!\s)|\$\{[^}\n]*\}|\$(?!\{))*)")
+
+
+def _flow_variable_hint(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """How to quote a `${...}` in a flow collection (`{name: id-${stack}}`), when the error
+    is inside one and a line of it holds such a value."""
+    if "flow" not in str(exc.context) or exc.problem_mark is None:
+        return None
+    lines = text.splitlines()
+    start = exc.context_mark.line if exc.context_mark is not None else exc.problem_mark.line
+    for line in lines[start : exc.problem_mark.line + 1]:
+        fixed = _FLOW_VARIABLE.sub(lambda m: f'{m["pre"]}"{m["value"].rstrip()}"{m["value"][len(m["value"].rstrip()):]}', line)
+        if fixed != line:
+            return f"inside `{{...}}` or `[...]`, the `}}` of `${{...}}` ends the value: quote it, as in `{fixed.strip()}`"
+    return None
 
 
 def _paths_of(root: Any) -> dict[int, str]:
@@ -403,7 +422,12 @@ class Locator:
         self._composed: dict[tuple[str, int, int], Any] = {}
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
-        return [Problem(self.mark(p.mark), p.path, p.message, p.severity) if isinstance(p.mark, PathMark) else p for p in problems]
+        return [self._located(p) if isinstance(p.mark, PathMark) or p.refs else p for p in problems]
+
+    def _located(self, p: Problem) -> Problem:
+        mark = self.mark(p.mark) if isinstance(p.mark, PathMark) else p.mark
+        refs = tuple(self.mark(r) if isinstance(r, PathMark) else r for r in p.refs)
+        return Problem(mark, p.path, p.message, p.severity, refs)
 
     def mark(self, at: PathMark) -> Mark:
         parts = list(at.parts)
@@ -428,6 +452,8 @@ class Locator:
             for k, v in node.items():
                 if isinstance(k, str) and "${" in k and self._sub(k) == part:
                     return True, v
+            if isinstance(part, str) and "${" in part and self._sub(part) in node:  # a key as written, the data interpolated
+                return True, node[self._sub(part)]
         elif isinstance(node, list) and type(part) is int and 0 <= part < len(node):
             return True, node[part]
         return False, None
@@ -438,6 +464,9 @@ class Locator:
         depth = 0
         for part in parts:
             found = [(s, child) for s, node in nodes for ok, child in [self._child(node, part)] if ok]
+            # a key as written comes before one that interpolates to it (two names that became one)
+            exact = [(s, node[part]) for s, node in nodes if isinstance(node, dict) and isinstance(part, str) and part in node]
+            found = exact + [item for item in found if all(item[0] is not s for s, _ in exact)] if exact else found
             if not found:
                 break
             # the topmost file decides; lower files add to it only while both sides are mappings
@@ -494,7 +523,9 @@ class Locator:
         for i, part in enumerate(parts):
             if isinstance(node, yaml.MappingNode):
                 _FLATTEN.flatten_mapping(node)
-                pair = next(((k, v) for k, v in node.value if self._is(k, part)), None)  # a duplicate key: the first counts
+                # a duplicate key: the first counts; a key as written before one that interpolates to it
+                pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+                pair = pair or next(((k, v) for k, v in node.value if self._is(k, part)), None)
                 if pair is None:
                     break
                 mark = pair[0].start_mark if key and i == len(parts) - 1 else pair[1].start_mark

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Mark, PathMark, Problem, did_you_mean, format_path
+from .errors import LINE_OF, Expansions, Mark, PathMark, Problem, Written, did_you_mean, format_path
 from .loader import Source, has_anchors, key_pattern, parse, read_spec_text
 from .project import outside, project_root
 
@@ -141,12 +141,19 @@ def sections_with_variables(sources: list[Source]) -> set[str] | None:
     return found
 
 
-def interpolate(root: Any, variables: dict[str, str], sections: set[str] | None = None) -> list[Problem]:
+def interpolate(root: Any, variables: dict[str, str], sections: set[str] | None = None, expansions: Expansions | None = None) -> list[Problem]:
     """Replace ${stack}, ${project}, ${location} in every string, keys included, in place
-    (with `sections`, only under those top-level keys)."""
+    (with `sections`, only under those top-level keys). `expansions` gets each string
+    changed, as written, for messages about its expanded value."""
     problems: list[Problem] = []
 
     def sub(text: str, parts: tuple[Any, ...], key: bool) -> str:
+        out = _sub(text, parts, key)
+        if expansions is not None and out != text:
+            expansions[((*parts[:-1], out) if key else parts), key] = Written(text, given(text, variables))
+        return out
+
+    def _sub(text: str, parts: tuple[Any, ...], key: bool) -> str:
         def one(m: re.Match[str]) -> str:
             name = m.group(1)
             if name in variables:
@@ -180,7 +187,7 @@ def interpolate(root: Any, variables: dict[str, str], sections: set[str] | None 
             except TypeError:  # a key that is not a string (reported by the parser)
                 renamed = any(isinstance(k, str) and "${" in k for k in node)
             if renamed:
-                _rekey(node, lambda k, parts=parts: sub(k, (*parts, k), True) if isinstance(k, str) and "${" in k else k)
+                problems += _rekey(node, parts, variables, lambda k, parts=parts: sub(k, (*parts, k), True) if isinstance(k, str) and "${" in k else k)
             items: Any = node.items()
         else:
             items = enumerate(node)
@@ -194,8 +201,35 @@ def interpolate(root: Any, variables: dict[str, str], sections: set[str] | None 
     return problems
 
 
-def _rekey(node: dict[str, Any], rename: Any) -> None:
+def given(text: str, variables: dict[str, str]) -> str:
+    """"for stack 'prod'": the variables `text` uses, with their values ('' for none)."""
+    used = [f"{name} '{variables[name]}'" for name in dict.fromkeys(m.group(1) for m in _VAR.finditer(text)) if name in variables]
+    return "" if not used else "for " + (", ".join(used[:-1]) + " and " + used[-1] if len(used) > 1 else used[0])
+
+
+def _rekey(node: dict[str, Any], parts: tuple[Any, ...], variables: dict[str, str], rename: Any) -> list[Problem]:
+    """Rename the keys of `node` in place; a key that becomes another's name is dropped and
+    reported (the first one stays)."""
     items = list(node.items())
     node.clear()
+    written: dict[Any, Any] = {}
+    problems = []
+
+    def shown(key: Any) -> str:
+        return f"'{key}' {given(key, variables)}".rstrip()
+
     for key, value in items:
-        node[rename(key)] = value
+        new = rename(key)
+        if new in node:
+            first = written[new]
+            problems.append(
+                Problem(
+                    PathMark("", 0, 0, (*parts, key), True),
+                    format_path((*parts, new)),
+                    f"{shown(key)} and {shown(first)} ({LINE_OF.format(0)}) are both '{new}': rename one of them",
+                    refs=(PathMark("", 0, 0, (*parts, first), True),),
+                )
+            )
+            continue
+        node[new], written[new] = value, key
+    return problems

@@ -9,6 +9,7 @@ cut down to those with errors, so an invalid large spec costs little more than a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
-from .errors import Mark, PathMark, Problem, did_you_mean, format_path, plural
+from .errors import LINE_OF, Expansions, Mark, PathMark, Problem, did_you_mean, format_path, plural
 
 if TYPE_CHECKING:
     import jsonschema
@@ -60,12 +61,14 @@ def mark_at(root: Any, path: list[Any], *, key: bool = False) -> Mark:
     return PathMark("", 0, 0, tuple(path), key)
 
 
-def check(root: Any) -> list[Problem]:
-    """Every schema problem of `root`, each with its position and fix."""
+def check(root: Any, expansions: Expansions | None = None) -> list[Problem]:
+    """Every schema problem of `root`, each with its position and fix. `expansions`: the
+    strings `${...}` changed, as written (config/resolve.py), shown beside their values."""
     found = [(tuple(e.instance_path), e.instance) for e in _native().iter_errors(root)]
     if not found:
         return []
-    problems = [p for error in _validator().iter_errors(_with_apis_of(root, found)) for p in _explain(root, error)]
+    explained = (p for error in _validator().iter_errors(_with_apis_of(root, found)) for p in _explain(root, error, expansions or {}))
+    problems = list(dict.fromkeys(explained))  # a name both too short and malformed: one message for both
     if not problems:  # the two engines disagree: still report what the native one found
         problems = [Problem(mark_at(root, list(path)), format_path(list(path)), "does not match the spec's schema") for path, _ in found]
     return problems
@@ -102,7 +105,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
+def _explain(root: Any, error: ValidationError, expansions: Expansions) -> Iterator[Problem]:
     from jsonschema.exceptions import best_match
 
     if error.validator in ("oneOf", "anyOf") and error.context:
@@ -125,9 +128,14 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
     if "propertyNames" in error.absolute_schema_path:
         # the offending name is a map key: point at the key itself
         name = str(value)
-        reason = sch.get("x-message") or error.message
-        yield Problem(mark_at(root, [*path, name], key=True), format_path([*path, name]), f"'{name}' {reason}")
+        reason = _text_rule(name, sch, expansions.get(((*path, name), True))) or f"'{name}' {sch.get('x-message') or error.message}"
+        yield Problem(mark_at(root, [*path, name], key=True), format_path([*path, name]), reason)
         return
+    if kind in ("pattern", "minLength", "maxLength") and isinstance(value, str):
+        rule = _text_rule(value, sch, expansions.get((tuple(path), False)))
+        if rule:
+            yield Problem(mark_at(root, path), where, rule)
+            return
     if kind == "type":
         expected = sch.get("type")
         names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
@@ -151,7 +159,7 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         yield Problem(mark_at(root, path), where, f"{_short(value)} {sch['x-message']}")
         return
     if kind == "minLength":
-        yield Problem(mark_at(root, path), where, f"{_short(value)} is too short: at least {sch['minLength']} characters")
+        yield Problem(mark_at(root, path), where, f"{_short(value)} is too short: at least {plural(sch['minLength'], 'character')}")
         return
     if kind == "maxLength":
         yield Problem(mark_at(root, path), where, f"is {len(str(value))} characters long: at most {sch['maxLength']} allowed; shorten it")
@@ -161,8 +169,8 @@ def _explain(root: Any, error: ValidationError) -> Iterator[Problem]:
         rng = f"{lo} to {hi}" if lo is not None and hi is not None else (f"at least {lo}" if lo is not None else f"at most {hi}")
         yield Problem(mark_at(root, path), where, f"{value} is out of range: use {rng}")
         return
-    if kind == "uniqueItems":
-        yield Problem(mark_at(root, path), where, "has duplicate entries: list each item once")
+    if kind == "uniqueItems" and isinstance(value, list):
+        yield from _duplicates(root, path, value, expansions)
         return
     if kind == "minItems":
         yield Problem(mark_at(root, path), where, f"needs at least {plural(sch['minItems'], 'item')}")
@@ -182,3 +190,51 @@ def _unknown_key(path: list[Any], extra: str, allowed: list[str]) -> str:
         )
     hint = did_you_mean(extra, allowed)
     return f"unknown property '{extra}'{hint or '; expected one of: ' + ', '.join(allowed)}"
+
+
+def _text_rule(value: str, sch: dict[str, Any], written: Any) -> str | None:
+    """The length and pattern rules `value` breaks, length first, with the value as written
+    when `${...}` was expanded in it; None when the schema says nothing of its own."""
+    lo, hi, n = sch.get("minLength"), sch.get("maxLength"), len(value)
+    too_short, too_long = lo is not None and n < lo, hi is not None and n > hi
+    malformed = "pattern" in sch and re.search(sch["pattern"], value) is None
+    rule = sch.get("x-message")
+    if written is not None:
+        subject = f"{_short(written.text)} is {_short(value)} ({plural(n, 'character')}) {written.given}"
+    else:
+        subject = f"{_short(value)} is {plural(n, 'character')}"
+    named = re.match(r"is not a valid (.+?) name\b", rule or "")
+    if too_short or too_long:
+        fix = "shorten it" if too_long else "make it longer"
+        if named and lo is not None and hi is not None:
+            length = f"{subject}; {named.group(1)} names are {lo} to {hi} characters: {fix}"
+        elif written is None:
+            return None  # the plain minLength and maxLength messages say it
+        else:
+            length = f"{subject}: at most {hi} allowed; {fix}" if too_long else f"{subject}: at least {lo} needed; {fix}"
+        if malformed and rule:
+            return f"{length}; it {rule.replace('is not', 'is also not', 1)}"
+        return length
+    if malformed and rule:
+        if written is not None:
+            return f"{_short(written.text)} is {_short(value)} {written.given}, which {rule}"
+        return f"{_short(value)} {rule}"
+    return None
+
+
+def _duplicates(root: Any, path: list[Any], items: list[Any], expansions: Expansions) -> Iterator[Problem]:
+    """Each entry listed again, naming the first: `uniqueItems` only says the list has one."""
+    first: dict[str, int] = {}
+    for j, item in enumerate(items):
+        seen = first.setdefault(json.dumps(item, sort_keys=True), j)
+        if seen == j:
+            continue
+        written = expansions.get(((*path, j), False))
+        shown = f"{_short(written.text)} ({_short(item)} {written.given})" if written else _short(item)
+        where = format_path([path[-1], seen]) if path and isinstance(path[-1], str) else f"[{seen}]"
+        yield Problem(
+            mark_at(root, [*path, j]),
+            format_path([*path, j]),
+            f"{shown} is already listed as {where} ({LINE_OF.format(0)}): list each entry once",
+            refs=(mark_at(root, [*path, seen]),),
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import per_command
 from .build import build
 from .checks import cross_check
-from .errors import Mark, Problem, SpecError
+from .errors import Expansions, Mark, Problem, SpecError
 from .grants import check_budget
 from .loader import Locator
 from .model import Spec
@@ -52,10 +52,11 @@ def _load(path: Path, stack: str, project: str, native_yaml: bool = True) -> Loa
 
     variables = variables_for(raw, stack, project)
     locator.variables = variables
-    unresolved = interpolate(raw, variables, sections_with_variables(sources))
+    expansions: Expansions = {}
+    unresolved = interpolate(raw, variables, sections_with_variables(sources), expansions)
     problems += unresolved
     # a value with an unknown ${...} fails its pattern too: report the variable only
-    problems += [p for p in check(raw) if p.path not in {u.path for u in unresolved}]
+    problems += [p for p in check(raw, expansions) if p.path not in {u.path for u in unresolved}]
     problems += cross_check(raw, str(path))
     if any(p.severity == "error" for p in problems):
         raise SpecError(locator.locate(problems))

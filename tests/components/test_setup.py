@@ -369,7 +369,7 @@ def test_spec_problems_stop_the_program(tmp_path: Path) -> None:
     with pytest.raises(pulumi.RunError) as err:
         record(bad, stack="dev")
     assert str(err.value) == (
-        f"the spec has problems; nothing was changed:\n{bad}:2:19: apiCenter.name: 'x' is too short: at least 3 characters"
+        f"the spec has problems; nothing was changed:\n{bad}:2:19: apiCenter.name: 'x' is 1 character; API Center names are 3 to 90 characters: make it longer"
     )
 
 

@@ -28,7 +28,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 def test_two_capitalizations_of_one_upn_fail_naming_both(tmp_path: Path) -> None:
     text = MIN + ACCESS + "            users: [alice@fabrikam.com, bob@fabrikam.com, Alice@Fabrikam.com]\n"
     assert problems(tmp_path, text) == [
-        "SPEC:18:59: apis.orders.versions.v1-0.access[0].users[2]: 'Alice@Fabrikam.com' and 'alice@fabrikam.com' (users[0]) differ only in case: "
+        "SPEC:18:59: apis.orders.versions.v1-0.access[0].users[2]: 'Alice@Fabrikam.com' and 'alice@fabrikam.com' (users[0], column 21) differ only in case: "
         "Entra treats them as one principal; keep one of them"
     ]
 
@@ -47,7 +47,7 @@ def test_groups_readers_and_owners_too(tmp_path: Path) -> None:
         "apis.orders.versions.v1-0.access[0].groups[1]",
         "portal.readers.servicePrincipals[1]",
     ]
-    assert "'api testers' and 'API Testers' (groups[0]) differ only in case" in found[1]
+    assert "'api testers' and 'API Testers' (groups[0], column 22) differ only in case" in found[1]
 
 
 def test_distinct_names_are_fine(tmp_path: Path) -> None:
