@@ -25,7 +25,7 @@ from typing import Any
 
 from . import per_command
 from .definition_formats import Finding, Verdict, judge
-from .errors import Problem, display_path, format_path
+from .errors import Mark, Problem, display_path, format_path
 from .project import outside, project_root
 from .schema import mark_at
 
@@ -107,8 +107,18 @@ def check_definition_files(root: Any, spec_file: str) -> list[Problem]:
                 if message:
                     problems.append(Problem(mark_at(root, path), format_path(path), message))
                 else:
-                    problems += [Problem(mark_at(root, path), format_path(path), f.message(value), f.severity) for f in _findings(dspec, value, spec_file)]
+                    problems += [_problem(root, path, f, resolve_file(dspec, value, spec_file), value) for f in _findings(dspec, value, spec_file)]
     return problems
+
+
+def _problem(root: Any, path: list[Any], finding: Finding, file: Path, value: str) -> Problem:
+    """A finding at its line and column in the definition file, referenced from the spec's
+    `file:`; a finding about the file as a whole, at the spec's `file:`."""
+    spec_mark = mark_at(root, path)
+    if finding.at is None:
+        return Problem(spec_mark, format_path(path), finding.message(value), finding.severity)
+    line, col = finding.at
+    return Problem(Mark(str(file), line, col), format_path(path), finding.message(value), finding.severity, referenced=spec_mark)
 
 
 def _check_file(definition: Any, value: str, spec_file: str) -> str | None:

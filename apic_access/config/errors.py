@@ -29,17 +29,27 @@ class PathMark(Mark):
 
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning about a spec."""
+    """One error or warning about a spec. `referenced`: for a problem inside a file the spec
+    names (a definition file), where the spec names it, so the user finds both."""
 
     mark: Mark
     path: str
     message: str
     severity: str = "error"
+    referenced: Mark | None = None
+
+    @property
+    def text(self) -> str:
+        """The message, with where the spec names the file when the problem is in another one."""
+        at = self.referenced
+        if at is None or (isinstance(at, PathMark) and not at.line):  # not located: `path` names it
+            return self.message
+        return f"{self.message}; referenced at {display_path(at.file)}:{at.line}:{at.col}"
 
     def __str__(self) -> str:
         where = f"{display_path(self.mark.file)}:{self.mark.line}:{self.mark.col}"
         label = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {self.path or '(top level)'}: {label}{self.message}"
+        return f"{where}: {self.path or '(top level)'}: {label}{self.text}"
 
 
 class SpecError(Exception):

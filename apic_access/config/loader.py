@@ -16,6 +16,7 @@ node when it can, so a spec with a few warnings costs little more than a clean o
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -403,7 +404,14 @@ class Locator:
         self._composed: dict[tuple[str, int, int], Any] = {}
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
-        return [Problem(self.mark(p.mark), p.path, p.message, p.severity) if isinstance(p.mark, PathMark) else p for p in problems]
+        return [self._located(p) for p in problems]
+
+    def _located(self, p: Problem) -> Problem:
+        if isinstance(p.mark, PathMark):
+            p = dataclasses.replace(p, mark=self.mark(p.mark))
+        if isinstance(p.referenced, PathMark):  # a problem in a definition file: where the spec names it
+            p = dataclasses.replace(p, referenced=self.mark(p.referenced))
+        return p
 
     def mark(self, at: PathMark) -> Mark:
         parts = list(at.parts)
