@@ -83,7 +83,7 @@ def _github(problem: Problem) -> str:
 
     level = "warning" if problem.severity == "warning" else "error"
     where = f"file={escape(display_path(problem.mark.file), prop=True)},line={problem.mark.line},col={problem.mark.col}"
-    return f"::{level} {where},title={escape(problem.path or 'spec', prop=True)}::{escape(problem.message)}"
+    return f"::{level} {where},title={escape(problem.path or 'spec', prop=True)}::{escape(problem.text)}"
 
 
 def cmd_migrate_state(args: argparse.Namespace) -> int:

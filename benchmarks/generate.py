@@ -4,7 +4,12 @@
 
 The spec has N APIs (`api-0001` ...), each with:
 
-- 2 versions (`v1-0` production, `v2-0` preview), one definition (`openapi`) per version;
+- 2 versions (`v1-0` production, `v2-0` preview), one definition (`openapi`) per version,
+  importing a small OpenAPI file, as a version people get access to has (else the portal's
+  "Try this API" has nothing to try, and `validate` warns). The files are written beside
+  the spec (`write_definition_files`), one per version line, shared by every API: a
+  definition file is checked once per content, so the inventory measures the spec pipeline
+  at scale; `write_large_definition` measures the cost of checking a large file;
 - one deployment per version with runtimeUris (`v1-0` to the production environment,
   `v2-0` to the development environment);
 - 2 access entries (bindings) per version, each with 2 principals: one user and one group.
@@ -43,6 +48,69 @@ VERSIONS = (("v1-0", "v1.0", "production", "prod-env"), ("v2-0", "v2.0", "previe
 PORTAL_CLIENT_ID = "2c1d0e4f-1111-2222-3333-444455556666"
 
 
+# The definition file of each version line, relative to the spec.
+DEFINITION_FILES = {"v1-0": "openapi/reference-v1.yaml", "v2-0": "openapi/reference-v2.yaml"}
+
+
+def reference_openapi(version: str) -> str:
+    """A small valid OpenAPI 3.0 file: a list and a get operation, as a simple REST API has."""
+    return f"""\
+openapi: 3.0.3
+info:
+  title: Reference API
+  version: "{version}"
+paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        "200":
+          description: The items
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: "#/components/schemas/Item"
+  /items/{{id}}:
+    get:
+      operationId: getItem
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        "200":
+          description: The item
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Item"
+        "404":
+          description: No such item
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        id:
+          type: string
+        name:
+          type: string
+"""
+
+
+def write_definition_files(folder: str | Path) -> None:
+    """The definition files a generated spec in `folder` imports."""
+    for ver, title, _stage, _env in VERSIONS:
+        path = Path(folder) / DEFINITION_FILES[ver]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(reference_openapi(title.removeprefix("v")), encoding="utf-8")
+
+
 def api_name(i: int) -> str:
     return f"api-{i + 1:04d}"
 
@@ -71,7 +139,7 @@ def generate(n: int, *, via: str | None = None, scope: str | None = None, team_g
             versions[ver] = {
                 "title": title,
                 "lifecycleStage": stage,
-                "definitions": {"openapi": {"title": "OpenAPI", "description": f"{name} {title} OpenAPI description"}},
+                "definitions": {"openapi": {"title": "OpenAPI", "description": f"{name} {title} OpenAPI description", "file": DEFINITION_FILES[ver]}},
                 "access": access,
             }
             deployments[f"{ver}-{env.split('-')[0]}"] = {
@@ -213,13 +281,14 @@ def expected_custom_resources(n: int, via: str | None = None, scope: str | None 
 
 
 def write(n: int, path: str | Path, **layout: Any) -> Path:
-    """Write `generate(n, **layout)` (via, scope, team_groups) as a spec file."""
+    """Write `generate(n, **layout)` (via, scope, team_groups) as a spec file, with its definition files."""
     return _write(generate(n, **layout), path, f"Reference inventory for the scale benchmark, {n} API(s)")
 
 
 def _write(spec: dict[str, Any], path: str | Path, title: str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_definition_files(path.parent)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     body = yaml.dump(spec, Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
     path.write_text(f"# yaml-language-server: $schema=schema.json\n# {title}: written by benchmarks/generate.py.\n{body}", encoding="utf-8")

@@ -41,8 +41,8 @@ class _Checker:
         refs = (mark_at(self.root, first),) if first is not None else ()
         self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity, refs))
 
-    def warn(self, path: list[Any], message: str) -> None:
-        self.error(path, message, severity="warning")
+    def warn(self, path: list[Any], message: str, *, key: bool = False) -> None:
+        self.error(path, message, key=key, severity="warning")
 
     def ref(self, path: list[Any], value: Any, known: list[str], what: str, fix: str, where: str = "") -> bool:
         """Report `value` at `path` unless it names one of `known`."""
@@ -149,6 +149,8 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
                     c.warn(p, f"binding '{binding}' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals")
             if access and ver not in deployed_versions:
                 c.warn(["apis", api, "versions", ver, "access"], "this version has access entries but no deployment with runtimeUris: the portal has nowhere to send \"Try this API\"; add a deployment")
+            if access:
+                _check_something_to_try(c, ["apis", api, "versions", ver], spec, _map(vspec))
 
     for name in auth:
         if name not in used_configs:
@@ -169,6 +171,29 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
             _check_principals(c, ["portal", "readers"], readers)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.problems
+
+
+def _check_something_to_try(c: _Checker, p: list[Any], api: dict[str, Any], version: dict[str, Any]) -> None:
+    """A version people are given access to needs a definition file: the portal's "Try this API"
+    lists the operations of the imported specification, and without one there are none."""
+    definitions = _map(version.get("definitions"))
+    if api.get("existing") is True or version.get("existing") is True or any(_map(d).get("existing") is True for d in definitions.values()):
+        return  # registered elsewhere: its specification may well be imported already
+    if any(isinstance(_map(d).get("file"), str) for d in definitions.values()):
+        return
+    if definitions:
+        c.warn(
+            [*p, "definitions"],
+            "this version has access entries but none of its definitions has a `file`: \"Try this API\" has no operations to show; "
+            "add `file:` (the API's specification, such as an OpenAPI file) to one of them",
+            key=True,
+        )
+    else:
+        c.warn(
+            [*p, "access"],
+            "this version has access entries but no definitions: \"Try this API\" has no operations to show; "
+            "add `definitions: {openapi: {title: OpenAPI, file: ...}}` with the API's specification",
+        )
 
 
 def _check_identity(c: _Checker, identity: Any) -> None:

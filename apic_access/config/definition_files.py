@@ -17,6 +17,7 @@ once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import stat
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 
 from . import per_command
 from .definition_formats import Finding, Verdict, judge
-from .errors import Problem, display_path, format_path
+from .errors import Mark, Problem, display_path, format_path
 from .project import outside, project_root
 from .schema import mark_at
 
@@ -70,6 +71,12 @@ def read_text(path: str | Path) -> str:
 
 def describe_file(definition: Any, value: str, spec_file: str) -> DefinitionFile:
     """Hash and format of a definition file that passed `check_definition_files`."""
+    given = _given(definition)
+    key = ("described", str(resolve_file(definition, value, spec_file)), str(given.get("name")), str(given.get("version")))
+    return per_command.remembered(key, lambda: _describe(definition, value, spec_file))
+
+
+def _describe(definition: Any, value: str, spec_file: str) -> DefinitionFile:
     path = resolve_file(definition, value, spec_file).resolve()
     content = _content(path)
     given = _given(definition)
@@ -103,12 +110,30 @@ def check_definition_files(root: Any, spec_file: str) -> list[Problem]:
                         )
                     )
                     continue
-                message = _check_file(dspec, value, spec_file)
+                file = resolve_file(dspec, value, spec_file)
+                given = _given(dspec).get("name")
+                # checked once per command for every definition naming it: paths are resolved on disk
+                message, findings = per_command.remembered(("definition check", str(file), value, spec_file, str(given)), functools.partial(_checked, dspec, value, spec_file))
                 if message:
                     problems.append(Problem(mark_at(root, path), format_path(path), message))
                 else:
-                    problems += [Problem(mark_at(root, path), format_path(path), f.message(value), f.severity) for f in _findings(dspec, value, spec_file)]
+                    problems += [_problem(root, path, f, file, value) for f in findings]
     return problems
+
+
+def _checked(definition: Any, value: str, spec_file: str) -> tuple[str | None, tuple[Finding, ...]]:
+    message = _check_file(definition, value, spec_file)
+    return message, () if message else _findings(definition, value, spec_file)
+
+
+def _problem(root: Any, path: list[Any], finding: Finding, file: Path, value: str) -> Problem:
+    """A finding at its line and column in the definition file, referenced from the spec's
+    `file:`; a finding about the file as a whole, at the spec's `file:`."""
+    spec_mark = mark_at(root, path)
+    if finding.at is None:
+        return Problem(spec_mark, format_path(path), finding.message(value), finding.severity)
+    line, col = finding.at
+    return Problem(Mark(str(file), line, col), format_path(path), finding.message(value), finding.severity, referenced=spec_mark)
 
 
 def _check_file(definition: Any, value: str, spec_file: str) -> str | None:

@@ -16,21 +16,26 @@ its arguments, so config/definition_files.py caches it by the file's content.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
+import re
 import xml.sax
 import xml.sax.handler
 import xml.sax.xmlreader
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cache
+from json.decoder import scanstring  # type: ignore[attr-defined]  # (C-accelerated; typeshed omits it)
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema.exceptions import ValidationError
 
-from .errors import format_path
+from .errors import PathMark, format_path
+from .loader import Locator, Source
 from .proto import ProtoSyntaxError
 from .proto import parse as parse_proto
 
@@ -63,7 +68,19 @@ _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _YamlLoader(_SafeLoader):
-    """Safe YAML as OpenAPI tools read it: dates stay strings."""
+    """Safe YAML as OpenAPI tools read it: dates stay strings, and keys are the text written
+    (`200:` is the response code "200", as in the JSON that ARM and the validators read)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark, "found a key that is a mapping or list", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 _YamlLoader.yaml_implicit_resolvers = {
@@ -73,11 +90,15 @@ _YamlLoader.yaml_implicit_resolvers = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem with a file: `before`, the file's name as the spec writes it, `after`."""
+    """One problem with a file: `before`, the file's name as the spec writes it, `after`;
+    `at`, the (line, column) in the file the problem is at, when the format's parser or
+    validator says where."""
 
     before: str
     after: str
     severity: str = "error"
+    at: tuple[int, int] | None = None
+    node: tuple[Any, ...] | None = None  # OpenAPI, AsyncAPI: the document path `at` is looked up from
 
     def message(self, value: str) -> str:
         return f"{self.before}'{value}'{self.after}"
@@ -100,11 +121,12 @@ class _Facts:
     version: str | None = None
     document: Any = None
     syntax_error: str | None = None
-    outside: list[tuple[str, int]] = field(default_factory=list)  # WSDL: (the reference, its line)
+    syntax_at: tuple[int, int] | None = None
+    outside: list[tuple[str, int, int]] = field(default_factory=list)  # WSDL: (the reference, its line and column)
 
 
-def _error(after: str) -> Finding:
-    return Finding("", " " + after)
+def _error(after: str, at: tuple[int, int] | None = None) -> Finding:
+    return Finding("", " " + after, at=at)
 
 
 def judge(text: str, suffix: str, given: str | None) -> Verdict:
@@ -114,7 +136,7 @@ def judge(text: str, suffix: str, given: str | None) -> Verdict:
     name = given or facts.name
     detected = Verdict(facts.name, facts.version)
     if facts.syntax_error and (suffix in _SYNTAX or name in _STRUCTURED):
-        return Verdict(facts.name, facts.version, (_error(f"{facts.syntax_error}: fix the syntax"),))
+        return Verdict(facts.name, facts.version, (_error(f"{facts.syntax_error}: fix the syntax", facts.syntax_at),))
     if given and facts.name and given != facts.name and given not in _OPAQUE:
         return Verdict(
             facts.name,
@@ -148,9 +170,9 @@ def judge(text: str, suffix: str, given: str | None) -> Verdict:
             (_error(f"has no {key} key stating its {_TITLES[name]} version: add it at the top of the file, for example `{_EXAMPLE_KEYS[name]}`"),),
         )
     if name == "openapi":
-        return Verdict("openapi", facts.version, tuple(_openapi(facts.document, facts.version)))
+        return Verdict("openapi", facts.version, _placed(_openapi(facts.document, facts.version), text, suffix, facts.document))
     if name == "asyncapi":
-        return Verdict("asyncapi", facts.version, tuple(_asyncapi(facts.document, facts.version)))
+        return Verdict("asyncapi", facts.version, _placed(_asyncapi(facts.document, facts.version), text, suffix, facts.document))
     if name == "wsdl" and facts.name == "wsdl":
         return Verdict("wsdl", facts.version, tuple(_wsdl(facts)))
     if name == "graphql":
@@ -170,9 +192,9 @@ def _inspect(suffix: str, text: str) -> _Facts:
     syntax = _SYNTAX.get(suffix, "yaml")
     if syntax == "xml":
         return _inspect_xml(suffix, text)
-    document, error = _parse(text, syntax)
+    document, error, at = _parse(text, syntax)
     if error:
-        return _Facts(syntax_error=error)
+        return _Facts(syntax_error=error, syntax_at=at)
     if isinstance(document, dict):
         for key, fmt in (("openapi", "openapi"), ("swagger", "openapi"), ("asyncapi", "asyncapi")):
             if key in document and isinstance(document[key], (str, int, float)) and not isinstance(document[key], bool):
@@ -180,24 +202,24 @@ def _inspect(suffix: str, text: str) -> _Facts:
     return _Facts(document=document)
 
 
-def _parse(text: str, syntax: str) -> tuple[Any, str | None]:
+def _parse(text: str, syntax: str) -> tuple[Any, str | None, tuple[int, int] | None]:
+    """The document, or what keeps it from parsing and where."""
     if syntax == "json":
         try:
-            return json.loads(text), None
+            return json.loads(text), None, None
         except json.JSONDecodeError as exc:
-            return None, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            return None, f"is not valid JSON: {exc.msg}", (exc.lineno, exc.colno)
         except RecursionError:
-            return None, "is not valid JSON: nesting is too deep"
+            return None, "is not valid JSON: nesting is too deep", None
     try:
-        return yaml.load(text, Loader=_YamlLoader), None
+        return yaml.load(text, Loader=_YamlLoader), None, None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, f"is not valid YAML: {exc.problem or exc.context or 'syntax error'}{where}"
+        return None, f"is not valid YAML: {exc.problem or exc.context or 'syntax error'}", (mark.line + 1, mark.column + 1) if mark else None
     except yaml.YAMLError as exc:
-        return None, f"is not valid YAML: {exc}"
+        return None, f"is not valid YAML: {exc}", None
     except RecursionError:
-        return None, "is not valid YAML: nesting is too deep"
+        return None, "is not valid YAML: nesting is too deep", None
 
 
 class _XmlFacts(xml.sax.handler.ContentHandler):
@@ -206,7 +228,7 @@ class _XmlFacts(xml.sax.handler.ContentHandler):
     def __init__(self) -> None:
         super().__init__()
         self.root: tuple[str | None, str] | None = None
-        self.outside: list[tuple[str, int]] = []
+        self.outside: list[tuple[str, int, int]] = []
         self._locator: Any = None
 
     def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 - SAX's name
@@ -222,9 +244,9 @@ class _XmlFacts(xml.sax.handler.ContentHandler):
         elif uri == _XSD and local in ("import", "include", "redefine", "override"):
             attribute = "schemaLocation"
         if attribute and attrs.get((None, attribute)):
-            line = self._locator.getLineNumber() if self._locator else 0
+            line, column = (self._locator.getLineNumber(), self._locator.getColumnNumber() + 1) if self._locator else (1, 1)
             prefix = "xsd" if uri == _XSD else "wsdl"  # the usual prefixes: SAX gives the namespace, not the file's prefix
-            self.outside.append((f'<{prefix}:{local} {attribute}="{attrs.get((None, attribute))}">', line))
+            self.outside.append((f'<{prefix}:{local} {attribute}="{attrs.get((None, attribute))}">', line, column))
 
 
 def _inspect_xml(suffix: str, text: str) -> _Facts:
@@ -243,7 +265,7 @@ def _inspect_xml(suffix: str, text: str) -> _Facts:
     try:
         parser.parse(source)
     except xml.sax.SAXParseException as exc:
-        return _Facts(syntax_error=f"is not well-formed XML: {exc.getMessage()} at line {exc.getLineNumber()}, column {(exc.getColumnNumber() or 0) + 1}")
+        return _Facts(syntax_error=f"is not well-formed XML: {exc.getMessage()}", syntax_at=(exc.getLineNumber() or 1, (exc.getColumnNumber() or 0) + 1))
     except DefusedXmlException:
         return _Facts(syntax_error="declares a DOCTYPE (a DTD or entities), which definition files may not: remove the <!DOCTYPE ...> declaration")
     tag = handler.root[1] if handler.root else ""
@@ -355,9 +377,11 @@ def _ref_findings(document: dict[str, Any], fix: str) -> tuple[list[Finding], _R
         more = f", and {len(refs.outside) - 1} more" if len(refs.outside) > 1 else ""
         place = fix if fix != "swagger" else _swagger_home(where)
         findings.append(
-            _error(
-                f"refers outside itself ($ref '{_short(ref, 80)}' at {format_path(where)}{more}): ARM imports the file alone, "
-                f"so move what it points to into the file (under {place})"
+            Finding(
+                "",
+                f" refers outside itself ($ref '{_short(ref, 80)}' at {format_path(where)}{more}): ARM imports the file alone, "
+                f"so move what it points to into the file (under {place})",
+                node=tuple(where),
             )
         )
     elif refs.in_extensions:
@@ -370,6 +394,7 @@ def _ref_findings(document: dict[str, Any], fix: str) -> tuple[list[Finding], _R
                 "ARM imports the file alone and keeps these as plain data, so what they point to is not imported; "
                 "nothing to fix unless the portal should show it, then put it in the file",
                 "warning",
+                node=tuple(where),
             )
         )
     return findings, refs
@@ -394,8 +419,9 @@ def _openapi(document: dict[str, Any], version: str | None) -> list[Finding]:
     try:
         cls = get_validator_cls(document)
     except ValidatorDetectError:
-        return [_error(f"says OpenAPI {version}, which cannot be checked: use OpenAPI 2.0, 3.0, 3.1 or 3.2")]
-    findings, _refs = _ref_findings(document, "swagger" if "swagger" in document else "`components`")
+        key = "swagger" if "swagger" in document else "openapi"
+        return [Finding("", f" says OpenAPI {version}, which cannot be checked: use OpenAPI 2.0, 3.0, 3.1 or 3.2", node=(key,))]
+    findings, refs = _ref_findings(document, "swagger" if "swagger" in document else "`components`")
     if any(f.severity == "error" for f in findings):
         return findings
     # every $ref left outside extensions is local: nothing is read from disk or the network
@@ -404,19 +430,23 @@ def _openapi(document: dict[str, Any], version: str | None) -> list[Finding]:
         # the whole-document schema pass already succeeded natively; the semantic checks remain
         attributes["schema_validator"] = _NO_ERRORS
     offline = type("OfflineValidator", (cls,), attributes)
+    node: tuple[Any, ...] | None = None
     try:
         error = next(iter(offline(document).iter_errors()), None)
     except Exception as exc:  # noqa: BLE001 - a $ref the validator cannot follow, for example
         message = str(exc).split(" does not exist within ", 1)[0] + (" does not exist" if " does not exist within " in str(exc) else "")
         error, text = None, _short(message)
+        # the validator does not say where: the first local $ref that points to nothing is
+        node = next((tuple(where) for ref, where in refs.local if not _points_to_something(document, ref)), None)
     else:
         text = ""
     if error is not None:
         error = _deepest(error)
-        where = format_path(list(error.absolute_path)) if isinstance(error, ValidationError) else ""
-        text = _short(error.message) + (f" (at {where})" if where else "")
+        node = tuple(error.absolute_path) if isinstance(error, ValidationError) else ()
+        text = _short(error.message) + (f" (at {format_path(node)})" if node else "")
     if text:
-        findings.insert(0, _error(f"is not valid {_title('openapi', version)}: {text}: fix the specification (the portal's \"Try this API\" needs a valid one)"))
+        fix = "fix the specification (the portal's \"Try this API\" needs a valid one)"
+        findings.insert(0, Finding("", f" is not valid {_title('openapi', version)}: {text}: {fix}", node=node or None))
     return findings
 
 
@@ -471,20 +501,25 @@ def _asyncapi(document: dict[str, Any], version: str | None) -> list[Finding]:
     """What keeps `document` from being valid AsyncAPI that ARM imports alone."""
     known = asyncapi_versions()
     if version not in known:
-        return [_error(f"says AsyncAPI {version}, which cannot be checked: use one of {', '.join(known)} (the exact version, as a string)")]
+        return [Finding("", f" says AsyncAPI {version}, which cannot be checked: use one of {', '.join(known)} (the exact version, as a string)", node=("asyncapi",))]
     findings, refs = _ref_findings(document, "`components`")
     if any(f.severity == "error" for f in findings):
         return findings
     error = next(iter(_asyncapi_validator(version).iter_errors(document)), None)
     if error is not None:
         error = _deepest(error)
-        at = format_path(list(error.absolute_path))
-        text = _short(error.message) + (f" (at {at})" if at else "")
-        return [_error(f"is not valid AsyncAPI {version}: {text}: fix the specification (the portal needs a valid one)"), *findings]
+        node = tuple(error.absolute_path)
+        text = _short(error.message) + (f" (at {format_path(node)})" if node else "")
+        return [Finding("", f" is not valid AsyncAPI {version}: {text}: fix the specification (the portal needs a valid one)", node=node or None), *findings]
     for ref, where in refs.local:
         if not _points_to_something(document, ref):
             return [
-                _error(f"is not valid AsyncAPI {version}: $ref '{_short(ref, 80)}' (at {format_path(where)}) points to nothing: add what it names under `components` or fix the reference"),
+                Finding(
+                    "",
+                    f" is not valid AsyncAPI {version}: $ref '{_short(ref, 80)}' (at {format_path(where)}) points to nothing: "
+                    "add what it names under `components` or fix the reference",
+                    node=tuple(where),
+                ),
                 *findings,
             ]
     return findings
@@ -515,13 +550,14 @@ def _points_to_something(document: Any, ref: str) -> bool:
 def _wsdl(facts: _Facts) -> list[Finding]:
     if not facts.outside:
         return []
-    reference, line = facts.outside[0]
+    reference, line, column = facts.outside[0]
     more = f", and {len(facts.outside) - 1} more" if len(facts.outside) > 1 else ""
     part = "schema into this file's <types>" if "schemaLocation" in reference else "definitions into this file"
     return [
         _error(
-            f"refers outside itself ({reference} on line {line}{more}): ARM imports the file alone, so inline the imported part: "
-            f"copy the imported {part} and remove the reference"
+            f"refers outside itself ({reference}{more}): ARM imports the file alone, so inline the imported part: "
+            f"copy the imported {part} and remove the reference",
+            (line, column),
         )
     ]
 
@@ -540,9 +576,9 @@ def _graphql(text: str) -> list[Finding]:
     try:
         document = parse(text)
     except GraphQLSyntaxError as exc:
-        where = f" at line {exc.locations[0].line}, column {exc.locations[0].column}" if exc.locations else ""
+        at = (exc.locations[0].line, exc.locations[0].column) if exc.locations else None
         message = exc.message.removeprefix("Syntax Error: ").rstrip(".")
-        return [_error(f"is not valid GraphQL: {message}{where}: fix the syntax")]
+        return [_error(f"is not valid GraphQL: {message}: fix the syntax", at)]
     except (GraphQLError, RecursionError) as exc:
         return [_error(f"is not valid GraphQL: {_short(str(exc))}: fix the syntax")]
     schema_parts = (SchemaDefinitionNode, TypeDefinitionNode, SchemaExtensionNode, TypeExtensionNode)
@@ -568,22 +604,124 @@ def _grpc(text: str) -> list[Finding]:
     try:
         proto = parse_proto(text)
     except ProtoSyntaxError as exc:
-        return [_error(f"is not valid protobuf: {exc}: fix the syntax")]
+        return [_error(f"is not valid protobuf: {exc.message}: fix the syntax", (exc.line, exc.column))]
     except RecursionError:
         return [_error("is not valid protobuf: nesting is too deep: fix the syntax")]
-    outside = [(path, line) for path, line in proto.imports if not path.startswith("google/protobuf/")]
+    outside = [(path, line, column) for path, line, column in proto.imports if not path.startswith("google/protobuf/")]
     if outside:
-        path, line = outside[0]
+        path, line, column = outside[0]
         more = f", and {len(outside) - 1} more" if len(outside) > 1 else ""
         return [
             _error(
-                f"refers outside itself (import \"{path}\" on line {line}{more}): ARM imports the file alone, so copy what it uses "
-                "from the imported file into this one and remove the import (only Google's well-known types, google/protobuf/*, may stay)"
+                f"refers outside itself (import \"{path}\"{more}): ARM imports the file alone, so copy what it uses "
+                "from the imported file into this one and remove the import (only Google's well-known types, google/protobuf/*, may stay)",
+                (line, column),
             )
         ]
     if not proto.services:
         return [_error("defines no service: a gRPC API is its services; add the `service` with its `rpc` methods (a file of messages alone is not an API)")]
     return []
+
+
+# --- positions in the file ------------------------------------------------------------
+
+
+def _placed(findings: list[Finding], text: str, suffix: str, document: Any) -> tuple[Finding, ...]:
+    """The findings, each at the line and column of its node in the file (looked up only for
+    findings: a valid file costs nothing more)."""
+    if not any(f.node for f in findings):
+        return tuple(findings)
+    json_syntax = _SYNTAX.get(suffix) == "json"
+    locator = None if json_syntax else Locator([Source("definition", text, document)])
+    out = []
+    for f in findings:
+        if f.node and f.at is None:
+            parts, key = _as_written(document, f.node)
+            at = _json_position(text, parts, key) if json_syntax else _yaml_position(locator, parts, key)
+            f = dataclasses.replace(f, at=at)
+        out.append(f)
+    return tuple(out)
+
+
+def _as_written(document: Any, node: tuple[Any, ...]) -> tuple[list[Any], bool]:
+    """The path with every mapping key as text, as the file writes it (YAML reads `200:` as a
+    number); and whether to point at the node's key: a mapping or list is found by its key
+    (`info:` rather than the first line inside it), a value where it is written."""
+    parts: list[Any] = []
+    parent = None
+    for part in node:
+        parent = document
+        if isinstance(document, dict):
+            parts.append(str(part))
+            document = document.get(part)
+        else:
+            parts.append(part)
+            document = document[part] if isinstance(document, list) and type(part) is int and 0 <= part < len(document) else None
+    return parts, isinstance(parent, dict) and isinstance(document, (dict, list))
+
+
+def _yaml_position(locator: Locator | None, parts: list[Any], key: bool) -> tuple[int, int] | None:
+    """Where the node at `parts` starts, by the spec's own Locator (block YAML narrows to the
+    lines on the path; anything else composes the file once)."""
+    if locator is None:
+        return None
+    try:
+        mark = locator.mark(PathMark("definition", 0, 0, tuple(parts), key))
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return mark.line, mark.col
+
+
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_position(text: str, parts: list[Any], key: bool) -> tuple[int, int] | None:
+    """Where the node at `parts` starts in JSON text, or its key (or the deepest node of the
+    path that the text has). Siblings before it are skipped with the standard library's C
+    scanner, so the cost is at most one parse of the file."""
+
+    def space(i: int) -> int:
+        match = _JSON_SPACE.match(text, i)
+        return match.end() if match else i
+
+    def child(i: int, part: Any) -> tuple[int, int] | None:
+        """(where the value starts, where its key starts) of `part` in the node at `i`."""
+        if text.startswith("{", i):
+            i = space(i + 1)
+            while text.startswith('"', i):
+                name, begin = scanstring(text, i + 1)
+                name_at, i = i, space(begin)
+                if not text.startswith(":", i):
+                    return None
+                i = space(i + 1)
+                if name == part:
+                    return i, name_at
+                i = space(_JSON.raw_decode(text, i)[1])
+                if not text.startswith(",", i):
+                    return None
+                i = space(i + 1)
+        elif text.startswith("[", i) and type(part) is int:
+            i = space(i + 1)
+            for _ in range(part):
+                i = space(_JSON.raw_decode(text, i)[1])
+                if not text.startswith(",", i):
+                    return None
+                i = space(i + 1)
+            return None if text.startswith("]", i) else (i, i)
+        return None
+
+    at = space(0)
+    try:
+        for n, part in enumerate(parts):
+            found = child(at, part)
+            if found is None:
+                break
+            at = found[1] if key and n == len(parts) - 1 else found[0]
+    except (ValueError, RecursionError):
+        pass  # the deepest node found stands
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1
 
 
 # --- messages -------------------------------------------------------------------------

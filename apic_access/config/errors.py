@@ -29,7 +29,8 @@ class PathMark(Mark):
 
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning about a spec."""
+    """One error or warning about a spec. `referenced`: for a problem inside a file the spec
+    names (a definition file), where the spec names it, so the user finds both."""
 
     mark: Mark
     path: str
@@ -38,16 +39,26 @@ class Problem:
     # other places the message names by line (`LINE_OF.format(i)` in the message stands for
     # the line of refs[i]): a `PathMark` is looked up with the problem's own position
     refs: tuple[Mark, ...] = ()
+    # where the spec names the file, for a problem found inside a definition file
+    referenced: Mark | None = None
 
     def __post_init__(self) -> None:
         if self.refs and not any(isinstance(r, PathMark) for r in self.refs):
             object.__setattr__(self, "message", with_lines(self.message, self.mark, self.refs))
             object.__setattr__(self, "refs", ())
 
+    @property
+    def text(self) -> str:
+        """The message, with where the spec names the file when the problem is in another one."""
+        at = self.referenced
+        if at is None or (isinstance(at, PathMark) and not at.line):  # not located: `path` names it
+            return self.message
+        return f"{self.message}; referenced at {display_path(at.file)}:{at.line}:{at.col}"
+
     def __str__(self) -> str:
         where = f"{display_path(self.mark.file)}:{self.mark.line}:{self.mark.col}"
         label = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {self.path or '(top level)'}: {label}{self.message}"
+        return f"{where}: {self.path or '(top level)'}: {label}{self.text}"
 
 
 @dataclass(frozen=True)

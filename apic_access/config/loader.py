@@ -16,6 +16,7 @@ node when it can, so a spec with a few warnings costs little more than a clean o
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -422,12 +423,18 @@ class Locator:
         self._composed: dict[tuple[str, int, int], Any] = {}
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
-        return [self._located(p) if isinstance(p.mark, PathMark) or p.refs else p for p in problems]
+        return [self._located(p) if isinstance(p.mark, PathMark) or p.refs or isinstance(p.referenced, PathMark) else p for p in problems]
 
     def _located(self, p: Problem) -> Problem:
-        mark = self.mark(p.mark) if isinstance(p.mark, PathMark) else p.mark
-        refs = tuple(self.mark(r) if isinstance(r, PathMark) else r for r in p.refs)
-        return Problem(mark, p.path, p.message, p.severity, refs)
+        # one replace, so the message names the other lines (refs) from the located mark
+        changes: dict[str, Any] = {}
+        if isinstance(p.mark, PathMark):
+            changes["mark"] = self.mark(p.mark)
+        if p.refs:
+            changes["refs"] = tuple(self.mark(r) if isinstance(r, PathMark) else r for r in p.refs)
+        if isinstance(p.referenced, PathMark):  # a problem in a definition file: where the spec names it
+            changes["referenced"] = self.mark(p.referenced)
+        return dataclasses.replace(p, **changes)
 
     def mark(self, at: PathMark) -> Mark:
         parts = list(at.parts)

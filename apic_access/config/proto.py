@@ -63,7 +63,7 @@ class ProtoFile:
     syntax: str | None = None
     edition: str | None = None
     package: str | None = None
-    imports: list[tuple[str, int]] = field(default_factory=list)  # (path, line)
+    imports: list[tuple[str, int, int]] = field(default_factory=list)  # (path, line, column of `import`)
     services: list[str] = field(default_factory=list)
 
 
@@ -188,7 +188,7 @@ class _Parser:
             if self.at("weak", "public") and self.peek().kind == "string":
                 self.i += 1
             path = self.string("the imported file as a quoted string")
-            self.out.imports.append((path, token.line))
+            self.out.imports.append((path, token.line, token.column))
             self.end_statement("the import")
         elif self.at("package"):
             self.i += 1

@@ -41,6 +41,7 @@ gen = _generate()
 
 
 def _write(path: Path, data: dict[str, Any]) -> Path:
+    gen.write_definition_files(path.parent)
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 

@@ -68,3 +68,49 @@ def test_plural_counts_in_the_users_words() -> None:
         "0 bindings",
         "1,200 keys",
     ]
+
+
+# --- portal readiness: a version people may try has something to try -----------------
+
+DEPLOYED = "    deployments:\n      prod: {title: Prod, environment: prod, definition: v1-0/openapi, runtimeUris: ['https://orders.contoso.com']}\n"
+ENVIRONMENT = "environments:\n  prod: {title: Prod, kind: production}\n"
+OPENAPI = 'openapi: 3.0.3\ninfo: {title: Orders, version: "1"}\npaths:\n  /orders:\n    get:\n      responses: {"200": {description: The orders}}\n'
+
+
+def warnings(tmp_path: Path, text: str) -> list[str]:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    return [str(w).replace(str(spec), "SPEC") for w in load_spec(spec).warnings]
+
+
+def with_definition(definition: str) -> str:
+    entry = "        access:\n          - authConfig: basic-auth\n            users: [alice@contoso.com]\n"
+    return MIN + ENVIRONMENT + ACCESS.replace("        access:\n          - authConfig: basic-auth\n", f"        definitions:\n          openapi: {definition}\n{entry}") + DEPLOYED
+
+
+def test_a_version_with_access_and_no_definition_file_warns_at_its_definitions(tmp_path: Path) -> None:
+    assert warnings(tmp_path, with_definition("{title: OpenAPI}")) == [
+        "SPEC:18:9: apis.orders.versions.v1-0.definitions: warning: this version has access entries but none of its definitions has a `file`: "
+        '"Try this API" has no operations to show; add `file:` (the API\'s specification, such as an OpenAPI file) to one of them'
+    ]
+
+
+def test_a_version_with_access_and_no_definitions_warns_at_its_access(tmp_path: Path) -> None:
+    text = MIN + ACCESS.replace("          - authConfig: basic-auth\n", "          - authConfig: basic-auth\n            users: [alice@contoso.com]\n")
+    assert warnings(tmp_path, text) == [
+        'SPEC:17:11: apis.orders.versions.v1-0.access: warning: this version has access entries but no deployment with runtimeUris: the portal has nowhere to send "Try this API"; add a deployment',
+        'SPEC:17:11: apis.orders.versions.v1-0.access: warning: this version has access entries but no definitions: "Try this API" has no operations to show; '
+        "add `definitions: {openapi: {title: OpenAPI, file: ...}}` with the API's specification",
+    ]
+
+
+def test_a_definition_file_or_an_existing_definition_is_enough(tmp_path: Path) -> None:
+    (tmp_path / "orders.yaml").write_text(OPENAPI, encoding="utf-8")
+    assert warnings(tmp_path, with_definition("{title: OpenAPI, file: orders.yaml}")) == []
+    # registered elsewhere: its specification may be imported already
+    assert warnings(tmp_path, with_definition("{title: OpenAPI, existing: true}")) == []
+
+
+def test_a_version_without_access_needs_no_definition_file(tmp_path: Path) -> None:
+    text = MIN + "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n        definitions: {openapi: {title: OpenAPI}}\n"
+    assert warnings(tmp_path, text) == []

@@ -1,17 +1,22 @@
 """Definition files (`definitions.NAME.file`): one test per rule, asserting the whole message.
 
 Every spec here is SPEC below with the definition's `file:` value on line 17, column 19,
-so each problem reads `spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: ...`.
+so each problem reads `spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: ...`;
+a problem at a place in the definition file reads `petstore.yaml:LINE:COL: apis...file: ...;
+referenced at spec.yaml:17:19`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 import apic_access.config.definition_files as definition_files
+from apic_access.cli import main
 from apic_access.config.errors import SpecError
 from apic_access.config.spec import load_spec
 
@@ -37,6 +42,12 @@ apis:
             file: {file}
 {extra}"""
 AT = "spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: "
+REFERENCED = "; referenced at spec.yaml:17:19"
+
+
+def at(where: str) -> str:
+    """The start of a problem at `where` (FILE:LINE:COL) in the definition file."""
+    return f"{where}: apis.petstore.versions.v1-0.definitions.openapi.file: "
 
 OPENAPI = """\
 openapi: 3.0.3
@@ -122,20 +133,20 @@ def test_file_not_utf8(tmp_path: Path) -> None:
 def test_json_does_not_parse(tmp_path: Path) -> None:
     write(tmp_path, "petstore.json", '{"openapi": "3.0.3",\n  "info": {"title": "Petstore",}\n}\n')
     assert problems(spec(tmp_path, "petstore.json")) == [
-        AT + "'petstore.json' is not valid JSON: Expecting property name enclosed in double quotes at line 2, column 32: fix the syntax"
+        at("petstore.json:2:32") + "'petstore.json' is not valid JSON: Expecting property name enclosed in double quotes: fix the syntax" + REFERENCED
     ]
 
 
 def test_yaml_does_not_parse(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", "openapi: 3.0.3\ninfo:\n  title: [Petstore\n")
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "'petstore.yaml' is not valid YAML: did not find expected ',' or ']' at line 4, column 1: fix the syntax"
+        at("petstore.yaml:4:1") + "'petstore.yaml' is not valid YAML: did not find expected ',' or ']': fix the syntax" + REFERENCED
     ]
 
 
 def test_wsdl_does_not_parse(tmp_path: Path) -> None:
     write(tmp_path, "orders.wsdl", '<definitions xmlns="http://schemas.xmlsoap.org/wsdl/">\n  <types>\n</definitions>\n')
-    assert problems(spec(tmp_path, "orders.wsdl")) == [AT + "'orders.wsdl' is not well-formed XML: mismatched tag at line 3, column 3: fix the syntax"]
+    assert problems(spec(tmp_path, "orders.wsdl")) == [at("orders.wsdl:3:3") + "'orders.wsdl' is not well-formed XML: mismatched tag: fix the syntax" + REFERENCED]
 
 
 def test_format_not_detected(tmp_path: Path) -> None:
@@ -172,8 +183,8 @@ def test_given_openapi_but_no_version_key(tmp_path: Path) -> None:
 def test_openapi_not_valid(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", OPENAPI.replace('  version: "1.0"\n', ""))
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "'petstore.yaml' is not valid OpenAPI 3.0.3: 'version' is a required property (at info): "
-        'fix the specification (the portal\'s "Try this API" needs a valid one)'
+        at("petstore.yaml:2:1") + "'petstore.yaml' is not valid OpenAPI 3.0.3: 'version' is a required property (at info): "
+        'fix the specification (the portal\'s "Try this API" needs a valid one)' + REFERENCED
     ]
 
 
@@ -183,8 +194,8 @@ def test_openapi_not_valid_reports_the_deepest_alternative(tmp_path: Path) -> No
     )
     write(tmp_path, "petstore.yaml", broken)
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "'petstore.yaml' is not valid OpenAPI 3.0.3: 'body' is not one of ['path', 'query', 'header', 'cookie'] (at paths./pets.get.parameters[0].in): "
-        'fix the specification (the portal\'s "Try this API" needs a valid one)'
+        at("petstore.yaml:10:25") + "'petstore.yaml' is not valid OpenAPI 3.0.3: 'body' is not one of ['path', 'query', 'header', 'cookie'] "
+        '(at paths./pets.get.parameters[0].in): fix the specification (the portal\'s "Try this API" needs a valid one)' + REFERENCED
     ]
 
 
@@ -195,8 +206,8 @@ def test_openapi_ref_to_nowhere(tmp_path: Path) -> None:
     )
     write(tmp_path, "petstore.yaml", broken)
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "'petstore.yaml' is not valid OpenAPI 3.0.3: '/components/schemas/Pet' does not exist: "
-        'fix the specification (the portal\'s "Try this API" needs a valid one)'
+        at("petstore.yaml:14:30") + "'petstore.yaml' is not valid OpenAPI 3.0.3: '/components/schemas/Pet' does not exist: "
+        'fix the specification (the portal\'s "Try this API" needs a valid one)' + REFERENCED
     ]
 
 
@@ -208,14 +219,14 @@ def test_openapi_refers_outside_the_file(tmp_path: Path) -> None:
     )
     write(tmp_path, "petstore.yaml", broken)
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "'petstore.yaml' refers outside itself ($ref 'pet.yaml' at paths./pets.get.responses.200.content.application/json.schema.$ref): "
-        "ARM imports the file alone, so move what it points to into the file (under `components`)"
+        at("petstore.yaml:14:30") + "'petstore.yaml' refers outside itself ($ref 'pet.yaml' at paths./pets.get.responses.200.content.application/json.schema.$ref): "
+        "ARM imports the file alone, so move what it points to into the file (under `components`)" + REFERENCED
     ]
 
 
 def test_openapi_version_cannot_be_checked(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", OPENAPI.replace("openapi: 3.0.3", "openapi: 4.0.0"))
-    assert problems(spec(tmp_path, "petstore.yaml")) == [AT + "'petstore.yaml' says OpenAPI 4.0.0, which cannot be checked: use OpenAPI 2.0, 3.0, 3.1 or 3.2"]
+    assert problems(spec(tmp_path, "petstore.yaml")) == [at("petstore.yaml:1:10") + "'petstore.yaml' says OpenAPI 4.0.0, which cannot be checked: use OpenAPI 2.0, 3.0, 3.1 or 3.2" + REFERENCED]
 
 
 def test_file_of_an_existing_definition_is_a_warning(tmp_path: Path) -> None:
@@ -363,3 +374,121 @@ def test_the_same_content_in_two_files_is_checked_once(tmp_path: Path, monkeypat
     _, judged = spy_on_reads_and_checks(monkeypatch, file)
     load_spec(write(tmp_path, "spec.yaml", text))
     assert len(judged) == 1
+
+
+# --- where in the definition file ----------------------------------------------------------
+
+ORDERS = """\
+openapi: 3.0.3
+info:
+  title: Orders
+  version: "1.0"
+servers:
+  - url: https://api.contoso.com/orders/v1
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      parameters:
+        - name: status
+          in: query
+          schema:
+            type: string
+            enum: [open, shipped]
+      responses:
+        "200":
+          description: The orders
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: "#/components/schemas/Order"
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - name: orderId
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        "200":
+          description: The order
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Order"
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        id:
+          type: string
+"""
+
+
+def project_with_orders(tmp_path: Path, orders: str) -> Path:
+    """config/dev.yaml naming config/apis/orders.yaml, as the example project lays files out."""
+    write(tmp_path, "config/apis/orders.yaml", orders)
+    return write(tmp_path, "config/dev.yaml", SPEC.format(file="apis/orders.yaml", extra=""))
+
+
+def test_validate_names_the_definition_files_line_and_the_spec_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a path parameter that is not required: OpenAPI 3 says a path parameter must be
+    project_with_orders(tmp_path, ORDERS.replace("          in: path\n          required: true\n", "          in: path\n          required: false\n"))
+    assert main(["validate", "config/dev.yaml"]) == 1
+    out, err = capsys.readouterr()
+    assert out == (
+        "config/apis/orders.yaml:32:21: apis.petstore.versions.v1-0.definitions.openapi.file: 'apis/orders.yaml' is not valid OpenAPI 3.0.3: "
+        "False is not one of [True] (at paths./orders/{orderId}.get.parameters[0].required): "
+        'fix the specification (the portal\'s "Try this API" needs a valid one); referenced at config/dev.yaml:17:19\n'
+    )
+    assert err == "config/dev.yaml: 1 error\n"
+
+
+def test_github_annotation_is_on_the_definition_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project_with_orders(tmp_path, ORDERS.replace("          in: query\n", "          in: body\n"))
+    assert main(["validate", "--format", "github", "config/dev.yaml"]) == 1
+    out, _ = capsys.readouterr()
+    assert out == (
+        "::error file=config/apis/orders.yaml,line=13,col=15,title=apis.petstore.versions.v1-0.definitions.openapi.file::"
+        "'apis/orders.yaml' is not valid OpenAPI 3.0.3: 'body' is not one of ['path', 'query', 'header', 'cookie'] "
+        '(at paths./orders.get.parameters[0].in): fix the specification (the portal\'s "Try this API" needs a valid one); '
+        "referenced at config/dev.yaml:17:19\n"
+    )
+
+
+def test_a_problem_in_a_file_a_base_spec_names_is_referenced_at_the_base(tmp_path: Path) -> None:
+    write(tmp_path, "base/apis/petstore.yaml", OPENAPI.replace('  version: "1.0"\n', ""))
+    write(tmp_path, "base/base.yaml", SPEC.format(file="apis/petstore.yaml", extra=""))
+    env = write(tmp_path, "envs/dev.yaml", "specVersion: 1\nextends: ../base/base.yaml\n")
+    assert problems(env) == [
+        "base/apis/petstore.yaml:2:1: apis.petstore.versions.v1-0.definitions.openapi.file: 'apis/petstore.yaml' is not valid OpenAPI 3.0.3: "
+        "'version' is a required property (at info): fix the specification (the portal's \"Try this API\" needs a valid one); "
+        "referenced at base/base.yaml:17:19"
+    ]
+
+
+def test_swagger_yaml_with_numeric_response_codes(tmp_path: Path) -> None:
+    # `200:` unquoted is a number to YAML, the response code "200" to OpenAPI (and in the JSON ARM reads)
+    swagger = "swagger: '2.0'\ninfo:\n  title: Petstore\n  version: '1.0'\npaths:\n  /pets:\n    get:\n      responses:\n        200:\n          description: The pets\n"
+    write(tmp_path, "petstore.yaml", swagger)
+    assert definition(spec(tmp_path, "petstore.yaml")).specification_version == "2.0"
+    write(tmp_path, "petstore.yaml", swagger + "          schema:\n            type: arrray\n")
+    assert problems(spec(tmp_path, "petstore.yaml")) == [
+        at("petstore.yaml:12:19") + "'petstore.yaml' is not valid OpenAPI 2.0: 'arrray' is not one of "
+        "['array', 'boolean', 'integer', 'null', 'number', 'object', 'string', 'file'] (at paths./pets.get.responses.200.schema.type): "
+        'fix the specification (the portal\'s "Try this API" needs a valid one)' + REFERENCED
+    ]
+
+
+def test_openapi_3_json_error_is_located(tmp_path: Path) -> None:
+    document = yaml.safe_load(ORDERS.replace("          in: query\n", "          in: body\n"))
+    write(tmp_path, "orders.json", json.dumps(document, indent=2))
+    assert problems(spec(tmp_path, "orders.json")) == [
+        at("orders.json:19:19") + "'orders.json' is not valid OpenAPI 3.0.3: 'body' is not one of ['path', 'query', 'header', 'cookie'] "
+        '(at paths./orders.get.parameters[0].in): fix the specification (the portal\'s "Try this API" needs a valid one)' + REFERENCED
+    ]

@@ -34,6 +34,12 @@ apis:
             file: {file}
 """
 AT = "spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: "
+REFERENCED = "; referenced at spec.yaml:17:19"
+
+
+def at(where: str) -> str:
+    """The start of a problem at `where` (FILE:LINE:COL) in the definition file."""
+    return f"{where}: apis.petstore.versions.v1-0.definitions.openapi.file: "
 
 
 @pytest.fixture(autouse=True)
@@ -123,24 +129,24 @@ def test_swagger_with_x_ms_examples_links_is_accepted_with_a_warning(tmp_path: P
         "openapi",
         "2.0",
         [
-            AT + "warning: 'widgets.json' links to other files inside vendor extensions "
+            at("widgets.json:68:21") + "warning: 'widgets.json' links to other files inside vendor extensions "
             "($ref './examples/Widgets_ListBySubscription.json' at "
             "paths./subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets.get.x-ms-examples.Widgets_ListBySubscription.$ref, and 1 more): "
             "ARM imports the file alone and keeps these as plain data, so what they point to is not imported; "
-            "nothing to fix unless the portal should show it, then put it in the file"
+            "nothing to fix unless the portal should show it, then put it in the file" + REFERENCED
         ],
     )
 
 
 @pytest.mark.parametrize(
-    ("where", "home"),
+    ("where", "home", "line_col"),
     [
-        (["paths", "/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets", "get", "parameters", 0], "`parameters`"),
-        (["paths", "/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets", "get", "responses", "default"], "`responses`"),
-        (["definitions", "WidgetListResult", "properties", "value", "items"], "`definitions`"),
+        (["paths", "/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets", "get", "parameters", 0], "`parameters`", "43:21"),
+        (["paths", "/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets", "get", "responses", "default"], "`responses`", "57:21"),
+        (["definitions", "WidgetListResult", "properties", "value", "items"], "`definitions`", "93:21"),
     ],
 )
-def test_swagger_link_to_another_file_is_refused_with_the_swagger_fix(tmp_path: Path, where: list[str | int], home: str) -> None:
+def test_swagger_link_to_another_file_is_refused_with_the_swagger_fix(tmp_path: Path, where: list[str | int], home: str, line_col: str) -> None:
     doc = json.loads(json.dumps(AZURE_SWAGGER))
     node = doc
     for key in where:
@@ -149,9 +155,10 @@ def test_swagger_link_to_another_file_is_refused_with_the_swagger_fix(tmp_path: 
     node["$ref"] = "../../common-types/resource-management/v5/types.json#/x"
     del doc["paths"]["/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets"]["get"]["x-ms-examples"]
     path = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in where).replace(".[", "[")
-    assert problems(spec_with(tmp_path, "widgets.json", json.dumps(doc))) == [
-        AT + f"'widgets.json' refers outside itself ($ref '../../common-types/resource-management/v5/types.json#/x' at {path}.$ref): "
-        f"ARM imports the file alone, so move what it points to into the file (under {home})"
+    # indented as Azure's REST API specs are
+    assert problems(spec_with(tmp_path, "widgets.json", json.dumps(doc, indent=2))) == [
+        at(f"widgets.json:{line_col}") + f"'widgets.json' refers outside itself ($ref '../../common-types/resource-management/v5/types.json#/x' at {path}.$ref): "
+        f"ARM imports the file alone, so move what it points to into the file (under {home})" + REFERENCED
     ]
 
 
@@ -198,8 +205,8 @@ def test_a_schema_property_named_x_is_not_an_extension(tmp_path: Path) -> None:
     # under `properties`, `x-request-id` is a property the author named, not a vendor extension
     text = OPENAPI_31.replace("        tag: {type: [string, \"null\"]}\n", "        x-request-id: {$ref: common.yaml#/RequestId}\n")
     assert problems(spec_with(tmp_path, "webhooks.yaml", text)) == [
-        AT + "'webhooks.yaml' refers outside itself ($ref 'common.yaml#/RequestId' at components.schemas.Pet.properties.x-request-id.$ref): "
-        "ARM imports the file alone, so move what it points to into the file (under `components`)"
+        at("webhooks.yaml:29:30") + "'webhooks.yaml' refers outside itself ($ref 'common.yaml#/RequestId' at components.schemas.Pet.properties.x-request-id.$ref): "
+        "ARM imports the file alone, so move what it points to into the file (under `components`)" + REFERENCED
     ]
 
 
@@ -277,30 +284,30 @@ def test_asyncapi_3_is_accepted(tmp_path: Path) -> None:
 def test_multi_file_asyncapi_is_refused(tmp_path: Path) -> None:
     text = ASYNCAPI_2.replace("$ref: '#/components/messages/UserSignedUp'", "$ref: '../common/messages/user-signed-up.yaml'")
     assert problems(spec_with(tmp_path, "events.yaml", text)) == [
-        AT + "'events.yaml' refers outside itself ($ref '../common/messages/user-signed-up.yaml' at channels.user/signedup.subscribe.message.$ref): "
-        "ARM imports the file alone, so move what it points to into the file (under `components`)"
+        at("events.yaml:15:15") + "'events.yaml' refers outside itself ($ref '../common/messages/user-signed-up.yaml' at channels.user/signedup.subscribe.message.$ref): "
+        "ARM imports the file alone, so move what it points to into the file (under `components`)" + REFERENCED
     ]
 
 
 def test_asyncapi_is_validated_against_its_versions_schema(tmp_path: Path) -> None:
     text = ASYNCAPI_3.replace("action: send", "action: publish")  # 2.x wording, not 3.0's
     assert problems(spec_with(tmp_path, "events.yaml", text)) == [
-        AT + "'events.yaml' is not valid AsyncAPI 3.0.0: 'publish' is not one of ['send', 'receive'] (at operations.sendUserSignedup.action): "
-        "fix the specification (the portal needs a valid one)"
+        at("events.yaml:17:13") + "'events.yaml' is not valid AsyncAPI 3.0.0: 'publish' is not one of ['send', 'receive'] (at operations.sendUserSignedup.action): "
+        "fix the specification (the portal needs a valid one)" + REFERENCED
     ]
 
 
 def test_asyncapi_reference_to_nothing_is_refused(tmp_path: Path) -> None:
     text = ASYNCAPI_2.replace("'#/components/messages/UserSignedUp'", "'#/components/messages/UserSignedIn'")
     assert problems(spec_with(tmp_path, "events.yaml", text)) == [
-        AT + "'events.yaml' is not valid AsyncAPI 2.6.0: $ref '#/components/messages/UserSignedIn' (at channels.user/signedup.subscribe.message.$ref) "
-        "points to nothing: add what it names under `components` or fix the reference"
+        at("events.yaml:15:15") + "'events.yaml' is not valid AsyncAPI 2.6.0: $ref '#/components/messages/UserSignedIn' (at channels.user/signedup.subscribe.message.$ref) "
+        "points to nothing: add what it names under `components` or fix the reference" + REFERENCED
     ]
 
 
 def test_asyncapi_version_without_a_schema(tmp_path: Path) -> None:
     (message,) = problems(spec_with(tmp_path, "events.yaml", ASYNCAPI_2.replace("asyncapi: 2.6.0", "asyncapi: '2.7'")))
-    assert message == AT + "'events.yaml' says AsyncAPI 2.7, which cannot be checked: use one of 2.0.0, 2.1.0, 2.2.0, 2.3.0, 2.4.0, 2.5.0, 2.6.0, 3.0.0, 3.1.0 (the exact version, as a string)"
+    assert message == at("events.yaml:1:11") + "'events.yaml' says AsyncAPI 2.7, which cannot be checked: use one of 2.0.0, 2.1.0, 2.2.0, 2.3.0, 2.4.0, 2.5.0, 2.6.0, 3.0.0, 3.1.0 (the exact version, as a string)" + REFERENCED
 
 
 # --- GraphQL -----------------------------------------------------------------------------
@@ -350,7 +357,7 @@ def test_graphql_query_is_refused(tmp_path: Path) -> None:
 
 def test_graphql_syntax_error_has_its_line(tmp_path: Path) -> None:
     assert problems(spec_with(tmp_path, "schema.graphql", GRAPHQL_SCHEMA.replace("type Mutation {", "type Mutation"))) == [
-        AT + "'schema.graphql' is not valid GraphQL: Unexpected Name 'adoptPet' at line 11, column 15: fix the syntax"
+        at("schema.graphql:11:15") + "'schema.graphql' is not valid GraphQL: Unexpected Name 'adoptPet': fix the syntax" + REFERENCED
     ]
 
 
@@ -389,8 +396,8 @@ def test_wsdl_is_accepted(tmp_path: Path) -> None:
 def test_wsdl_import_is_refused(tmp_path: Path) -> None:
     text = WSDL.replace("  <wsdl:types>\n", '  <wsdl:import namespace="http://contoso.com/common" location="common.wsdl"/>\n  <wsdl:types>\n')
     assert problems(spec_with(tmp_path, "orders.wsdl", text)) == [
-        AT + "'orders.wsdl' refers outside itself (<wsdl:import location=\"common.wsdl\"> on line 4): ARM imports the file alone, "
-        "so inline the imported part: copy the imported definitions into this file and remove the reference"
+        at("orders.wsdl:4:3") + "'orders.wsdl' refers outside itself (<wsdl:import location=\"common.wsdl\">): ARM imports the file alone, "
+        "so inline the imported part: copy the imported definitions into this file and remove the reference" + REFERENCED
     ]
 
 
@@ -402,8 +409,8 @@ def test_xsd_import_with_a_schema_location_is_refused(tmp_path: Path) -> None:
         '      <xsd:include schemaLocation="order-types.xsd"/>\n',
     )
     assert problems(spec_with(tmp_path, "orders.wsdl", text)) == [
-        AT + "'orders.wsdl' refers outside itself (<xsd:include schemaLocation=\"order-types.xsd\"> on line 7): ARM imports the file alone, "
-        "so inline the imported part: copy the imported schema into this file's <types> and remove the reference"
+        at("orders.wsdl:7:7") + "'orders.wsdl' refers outside itself (<xsd:include schemaLocation=\"order-types.xsd\">): ARM imports the file alone, "
+        "so inline the imported part: copy the imported schema into this file's <types> and remove the reference" + REFERENCED
     ]
 
 
@@ -471,15 +478,15 @@ def test_proto_without_a_service_is_refused(tmp_path: Path) -> None:
 def test_proto_import_of_another_file_is_refused(tmp_path: Path) -> None:
     text = PROTO_2023.replace('import "google/protobuf/field_mask.proto";\n', 'import "google/protobuf/field_mask.proto";\nimport "contoso/common/v1/money.proto";\n')
     assert problems(spec_with(tmp_path, "pets.proto", text)) == [
-        AT + "'pets.proto' refers outside itself (import \"contoso/common/v1/money.proto\" on line 8): ARM imports the file alone, so copy what it uses "
-        "from the imported file into this one and remove the import (only Google's well-known types, google/protobuf/*, may stay)"
+        at("pets.proto:8:1") + "'pets.proto' refers outside itself (import \"contoso/common/v1/money.proto\"): ARM imports the file alone, so copy what it uses "
+        "from the imported file into this one and remove the import (only Google's well-known types, google/protobuf/*, may stay)" + REFERENCED
     ]
 
 
 def test_proto_syntax_error_has_its_line(tmp_path: Path) -> None:
     text = PROTO_2023.replace("  string name = 1;\n  string display_name", "  string name = 1\n  string display_name")
     assert problems(spec_with(tmp_path, "pets.proto", text)) == [
-        AT + "'pets.proto' is not valid protobuf: expected ';' after field 'name', found 'string' at line 22, column 3: fix the syntax"
+        at("pets.proto:22:3") + "'pets.proto' is not valid protobuf: expected ';' after field 'name', found 'string': fix the syntax" + REFERENCED
     ]
 
 
@@ -493,3 +500,23 @@ def test_each_vendored_asyncapi_schema_is_the_official_one_for_its_version() -> 
         assert schema["$id"] == f"http://asyncapi.com/definitions/{version}/asyncapi.json"
         assert declared.get("const", (declared.get("enum") or [None])[0]) == version
     assert "Apache License" in (ASYNCAPI_SCHEMAS / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_a_problem_deep_in_a_large_azure_swagger_is_located(tmp_path: Path) -> None:
+    # near ARM's 3 MiB inline limit, as Azure's REST API specs for a large resource provider are
+    doc = json.loads(json.dumps(AZURE_SWAGGER))
+    widgets = doc["paths"].pop("/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets")
+    del widgets["get"]["x-ms-examples"]
+    for i in range(1700):
+        doc["paths"][f"/subscriptions/{{subscriptionId}}/providers/Contoso.Widgets/widgets{i}"] = json.loads(json.dumps(widgets))
+        doc["definitions"][f"Widget{i}"] = {"type": "object", "properties": {f"p{k}": {"type": "string", "description": f"Property {k}."} for k in range(8)}}
+    last = doc["paths"]["/subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets1699"]["get"]
+    last["parameters"][1] = {"$ref": "../common/v5/types.json#/parameters/ApiVersionParameter"}
+    text = json.dumps(doc, indent=2)
+    assert 2 * 2**20 < len(text) < 3 * 2**20
+    line = text.splitlines().index('            "$ref": "../common/v5/types.json#/parameters/ApiVersionParameter"') + 1
+    assert problems(spec_with(tmp_path, "widgets.json", text)) == [
+        at(f"widgets.json:{line}:21") + "'widgets.json' refers outside itself ($ref '../common/v5/types.json#/parameters/ApiVersionParameter' "
+        "at paths./subscriptions/{subscriptionId}/providers/Contoso.Widgets/widgets1699.get.parameters[1].$ref): ARM imports the file alone, "
+        "so move what it points to into the file (under `parameters`)" + REFERENCED
+    ]

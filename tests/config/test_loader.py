@@ -198,6 +198,7 @@ def test_a_spec_with_warnings_stays_native_and_reads_only_lines_around_them(tmp_
     spec["authConfigs"]["unbound"] = {"title": "Nobody binds me", "http": {"scheme": "bearer"}}
     spec["apis"]["api-0150"]["versions"]["v1-0"]["access"][1] = {"authConfig": "bench-key", "name": "nobody"}
     path = tmp_path / "spec.yaml"
+    gen.write_definition_files(tmp_path)
     path.write_text(gen.yaml.dump(spec, Dumper=gen.yaml.CSafeDumper, sort_keys=False, width=160), encoding="utf-8")
     lines = path.read_text(encoding="utf-8").splitlines()
 

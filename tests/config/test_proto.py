@@ -66,7 +66,7 @@ service Old { rpc Get(Legacy) returns (Legacy); }
 def test_a_googleapis_style_file_parses() -> None:
     proto = parse(GOOGLEAPIS_STYLE)
     assert (proto.syntax, proto.package, proto.services) == ("proto3", "google.example.library.v1", ["LibraryService"])
-    assert proto.imports == [("google/api/annotations.proto", 5), ("google/protobuf/empty.proto", 6)]
+    assert proto.imports == [("google/api/annotations.proto", 5, 1), ("google/protobuf/empty.proto", 6, 1)]
 
 
 def test_proto2_groups_extensions_and_extend_parse() -> None:
