@@ -208,10 +208,20 @@ class _Mocks(pulumi.runtime.Mocks):
         return {}
 
 
+# Told of each registration as it is recorded (progress feedback); called from worker threads.
+OnRegister = Callable[[Registration], None]
+
+
 class _Monitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: _Mocks, recording: Recording):
+    def __init__(self, mocks: _Mocks, recording: Recording, on_register: OnRegister | None = None):
         super().__init__(mocks)
         self.recording = recording
+        self.on_register = on_register
+
+    def _add(self, registration: Registration) -> None:
+        self.recording.resources.append(registration)
+        if self.on_register is not None:
+            self.on_register(registration)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
@@ -234,7 +244,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
             named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
             if named:  # names this resource had before (the SDK's own type aliases are left out)
                 options["aliases"] = named
-            self.recording.resources.append(
+            self._add(
                 Registration(
                     urn=response.urn,
                     type=request.type,
@@ -251,7 +261,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Reads (a StackReference, `get` of an existing resource) are recorded too."""
         response = super().ReadResource(request)
-        self.recording.resources.append(
+        self._add(
             Registration(
                 urn=response.urn,
                 type=request.type,
@@ -311,17 +321,19 @@ def record(
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
     invoke: Invoke | None = None,
+    on_register: OnRegister | None = None,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
     Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
     `subscription` replaces the placeholder subscription (ids then are the real ones);
     `lookups` answers Entra lookups by name (lower case) with real object ids; `invoke`
-    answers invokes (Entra lookups, the client config) from the live service instead.
+    answers invokes (Entra lookups, the client config) from the live service instead;
+    `on_register` is told of each resource as it is recorded.
     """
     # the spec and its definition files are loaded once for the engine and the program both
     with per_command.scope():
-        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups, invoke)
+        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups, invoke, on_register)
 
 
 def _record(
@@ -336,6 +348,7 @@ def _record(
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
     invoke: Invoke | None = None,
+    on_register: OnRegister | None = None,
 ) -> Recording:
     spec_path = Path(spec_path).resolve()
     recording = Recording(project=project, stack=stack)
@@ -347,7 +360,7 @@ def _record(
         asyncio.get_event_loop()
     except RuntimeError:  # a caller (or a test before) closed it: the SDK's sync invokes need one
         asyncio.set_event_loop(asyncio.new_event_loop())
-    monitor = _Monitor(mocks, recording)
+    monitor = _Monitor(mocks, recording, on_register)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))
     quiet = logging.getLogger("apic-access.recorder")  # the CLI reports spec warnings itself
