@@ -18,6 +18,7 @@ from . import diff as diff_mod
 from . import graph as graph_mod
 from . import import_ids, preflight
 from . import plan as plan_mod
+from .progress import Progress
 from .recorder import Recording, record
 from .stacks import StackFile, read_stack_file, spec_path
 
@@ -42,15 +43,26 @@ def checked(path: Path, stack: str) -> tuple[Loaded, StackFile]:
     return loaded, sf
 
 
-def recording_for(path: Path, stack: str, *, subscription: str | None = None, lookups: dict[str, str] | None = None) -> Recording:
+def recording_for(
+    path: Path,
+    stack: str,
+    *,
+    subscription: str | None = None,
+    lookups: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    phase: str = "",
+) -> Recording:
     """Validate first, then record the program with the stack's non-secret settings (shard,
     platform stack) from Pulumi.<stack>.yaml. A failure the program reports (an Entra name
     that does not resolve, a platform stack naming another API center) is the user's to fix:
-    exit 1 with its message, never an internal error."""
+    exit 1 with its message, never an internal error. `progress` counts the recording as `phase`."""
+    if progress is not None:
+        progress.clear()  # warnings go on lines of their own
     loaded, sf = checked(path, stack)
     config = {f"apic-access:{k}": v for k in ("shard", "platformStack") if (v := sf.setting(k)) is not None}
+    on_register = progress.phase(phase) if progress is not None else None
     try:
-        return record(path, stack=stack, config=config, subscription=subscription, lookups=lookups)
+        return record(path, stack=stack, config=config, subscription=subscription, lookups=lookups, on_register=on_register)
     except pulumi.RunError as exc:
         raise CommandError(f"{display_path(str(path))}: stack '{stack}': {exc}") from None
 
@@ -84,20 +96,21 @@ def materialize(ref: str, workdir: Path) -> Path | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
+    with Progress("plan", quiet=args.quiet) as progress:
+        rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack, progress=progress)
     text = {"json": plan_mod.dumps, "markdown": plan_mod.to_markdown, "table": plan_mod.to_table}[args.format](rec)
     _write(text, args.output)
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, Progress("diff", quiet=args.quiet) as progress:
         base_path = materialize(args.base, Path(tmp) / "base")
         head_path = materialize(args.head, Path(tmp) / "head")
         if head_path is None:
             raise CommandError(f"'{args.head}' does not exist at that revision: the spec after the change must exist", 2)
-        head = recording_for(head_path, args.stack)
-        base = recording_for(base_path, args.stack) if base_path is not None else Recording(project=head.project, stack=args.stack)
+        head = recording_for(head_path, args.stack, progress=progress, phase="head")
+        base = recording_for(base_path, args.stack, progress=progress, phase="base") if base_path is not None else Recording(project=head.project, stack=args.stack)
         existing = diff_mod.existing_ids(load_spec(head_path, stack=args.stack).spec)
     d = diff_mod.diff(base, head, existing)
     if base_path is None:
@@ -108,7 +121,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack)
+    with Progress("graph", quiet=args.quiet) as progress:
+        rec = recording_for(Path(args.spec) if args.spec else spec_path(args.stack), args.stack, progress=progress)
     if args.format == "svg":
         try:
             data = graph_mod.to_svg(rec)
@@ -165,6 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("spec", nargs="?", help="spec file (default: the stack's)")
     p.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
     p.set_defaults(func=cmd_plan)
 
     d = sub.add_parser("diff", help="resources added, removed and changed between two specs (files or git REV:PATH)")
@@ -174,6 +189,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--format", choices=["markdown", "json", "text"], default="markdown")
     d.add_argument("-o", "--output")
     d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (0: no change), for pipelines")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
     d.set_defaults(func=cmd_diff)
 
     g = sub.add_parser("graph", help="the resource graph: dot, mermaid or svg")
@@ -181,6 +197,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("spec", nargs="?")
     g.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
     g.add_argument("-o", "--output")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
     g.set_defaults(func=cmd_graph)
 
     i = sub.add_parser("import-ids", help="a `pulumi import --file` document for adopting resources made by hand")

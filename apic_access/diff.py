@@ -20,7 +20,7 @@ from apic_access.config.model import Spec
 from . import markdown as md
 from .import_ids import arm_id
 from .plan import describe, short_type
-from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration
+from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration, shown
 
 ACTIONS = ("replace", "delete", "create", "update", "protect", "unprotect", "retain")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
@@ -60,6 +60,8 @@ class Diff:
     stack: str
     entries: list[Entry] = field(default_factory=list)
     note: str | None = None  # e.g. the stack is new at BASE
+    # both recordings' stand-in GUIDs and their labels: compared as GUIDs, shown as labels
+    placeholders: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -163,7 +165,7 @@ def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> 
     """
     old = {r.urn: r for r in base.resources if r.custom}
     new = {r.urn: r for r in head.resources if r.custom}
-    out = Diff(stack=head.stack)
+    out = Diff(stack=head.stack, placeholders={**base.placeholders, **head.placeholders})
     for urn in sorted(new.keys() - old.keys()):
         out.entries.append(Entry("create", new[urn]))
     for urn in sorted(old.keys() & new.keys()):
@@ -239,8 +241,11 @@ def shorten(value: Any, limit: int = MAX_VALUE) -> str:
     return text[:half] + "…" + text[-(limit - 1 - half) :]
 
 
-def _change_text(c: PropertyChange) -> str:
-    return f"{c.path}: {shorten(c.old)} → {shorten(c.new)}" + (" (forces replacement)" if c.replaces else "")
+def _change_text(c: PropertyChange, placeholders: dict[str, str]) -> str:
+    old, new = shorten(shown(c.old, placeholders)), shorten(shown(c.new, placeholders))
+    # two stand-ins with one label (names derived at deploy from different inputs)
+    same = ", a different one" if old == new else ""
+    return f"{c.path}: {old} → {new}{same}" + (" (forces replacement)" if c.replaces else "")
 
 
 def _headline(e: Entry) -> str:
@@ -252,13 +257,13 @@ def _headline(e: Entry) -> str:
     return {"create": "create", "update": "update in place", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
 
 
-def _details(e: Entry) -> list[str]:
+def _details(e: Entry, placeholders: dict[str, str]) -> list[str]:
     lines = []
     if e.action == "create" or e.action in ("delete", "retain"):
-        detail = describe(e.resource)
+        detail = describe(e.resource, placeholders)
         if detail:
             lines.append(detail)
-    lines += [_change_text(c) for c in e.changes]
+    lines += [_change_text(c, placeholders) for c in e.changes]
     protection = e.protection or (e.action if e.action in ("protect", "unprotect") else None)
     if protection == "unprotect":
         lines.append("`protect` turned off: from now on Pulumi may delete or replace it")
@@ -275,7 +280,7 @@ def to_json(d: Diff) -> str:
         r = e.resource
         out: dict[str, Any] = {"action": e.action, "urn": r.urn, "type": r.type, "name": r.name}
         if e.changes:
-            out["changes"] = [{"path": c.path, "old": c.old, "new": c.new, **({"forcesReplacement": c.replaces} if c.replaces else {})} for c in e.changes]
+            out["changes"] = [{"path": c.path, "old": shown(c.old, d.placeholders), "new": shown(c.new, d.placeholders), **({"forcesReplacement": c.replaces} if c.replaces else {})} for c in e.changes]
         if e.mode:
             out["replaceMode"] = e.mode
         if e.protection:
@@ -304,7 +309,7 @@ def to_markdown(d: Diff) -> str:
         lines.append("")
     lines += ["| action | type | name | detail |", "|---|---|---|---|"]
     for e in d.entries:
-        detail = "<br>".join(_cell(x) for x in _details(e))
+        detail = "<br>".join(_cell(x) for x in _details(e, d.placeholders))
         lines.append(f"| **{_headline(e)}** | {md.code(short_type(e.resource.type))} | {md.code(e.resource.name)} | {detail} |")
     return "\n".join(lines) + "\n"
 
@@ -317,5 +322,5 @@ def to_text(d: Diff) -> str:
     marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "protect": "~", "unprotect": "~", "retain": "-"}
     for e in d.entries:
         lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
-        lines += [f"      {x}" for x in _details(e) if e.action != "create"]
+        lines += [f"      {x}" for x in _details(e, d.placeholders) if e.action != "create"]
     return "\n".join(lines) + "\n"

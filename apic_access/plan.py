@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from apic_access.components import arm
 from apic_access.config.errors import plural
 
 from . import markdown as md
-from .recorder import Recording, Registration
+from .recorder import Recording, Registration, shown
 
 
 def _review(r: Registration) -> dict[str, Any]:
@@ -41,14 +42,14 @@ def to_json(rec: Recording) -> dict[str, Any]:
                 "name": r.name,
                 "custom": r.custom,
                 "parent": r.parent,
-                "inputs": r.inputs,
+                "inputs": rec.shown(r.inputs),
                 "dependencies": r.dependencies,
                 **({"options": r.options} if r.options else {}),
                 **_review(r),
             }
             for r in rec.resources
         ],
-        "outputs": rec.outputs,
+        "outputs": rec.shown(rec.outputs),
         "roleAssignments": role_assignments(rec),
     }
 
@@ -87,14 +88,15 @@ def short_type(type_: str) -> str:
     return ":".join(parts[1:]) if len(parts) == 3 else type_
 
 
-def describe(r: Registration) -> str:
-    """The one detail a reviewer wants to see next to a resource."""
+def describe(r: Registration, placeholders: Mapping[str, str] | None = None) -> str:
+    """The one detail a reviewer wants to see next to a resource (stand-ins as their labels)."""
     i = r.inputs
     if r.type == "azure-native:authorization:RoleAssignment":
         role = str(i.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
         scope = str(i.get("scope", ""))
         tail = "/".join(scope.split("/")[-2:])
-        return f"{arm.ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {i.get('principalId')} at {tail}"
+        principal = shown(i.get("principalId"), placeholders or {})
+        return f"{arm.ROLE_NAMES.get(role, role)} -> {i.get('principalType')} {principal} at {tail}"
     if r.type == "azure-native:resources:Resource":
         return f"{i.get('resourceType')} {i.get('resourceName')} @ {i.get('apiVersion')}"
     if r.type == PREVIEW_RESOURCE_TYPE:
@@ -125,7 +127,7 @@ def to_table(rec: Recording) -> str:
         for r in children.get(parent, []):
             pad = "    " * depth
             if r.custom:
-                detail = describe(r)
+                detail = describe(r, rec.placeholders)
                 lines.append(f"{pad}+ {short_type(r.type):<44} {r.name}" + (f"  ({detail})" if detail else ""))
             else:
                 lines.append(f"{pad}{short_type(r.type)} {r.name}")
@@ -134,7 +136,7 @@ def to_table(rec: Recording) -> str:
     walk("", 0)
     if rec.outputs:
         lines += ["", "Outputs:"]
-        for key, value in rec.outputs.items():
+        for key, value in rec.shown(rec.outputs).items():
             text = json.dumps(value) if not isinstance(value, str) else value
             lines.append(f"    {key}: {text if len(text) <= 120 else text[:117] + '...'}")
     counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
@@ -159,7 +161,7 @@ def to_markdown(rec: Recording) -> str:
         "",
         "| type | name | detail |",
         "|---|---|---|",
-        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(describe(r))} |" for r in rec.resources if r.custom),
+        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(describe(r, rec.placeholders))} |" for r in rec.resources if r.custom),
         "",
         "</details>",
     ]

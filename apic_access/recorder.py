@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import re
 import runpy
 import sys
 import uuid
@@ -30,7 +31,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from apic_access.components import gc_tuning
+from apic_access.components import arm, gc_tuning
 from apic_access.config import per_command
 from apic_access.config.grants import Budget, budget
 from apic_access.config.spec import load_spec
@@ -60,8 +61,30 @@ _COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
 
 
 def fake_object_id(kind: str, name: str) -> str:
-    """The stand-in object id a plan shows for an Entra lookup: stable across runs."""
+    """The stand-in object id the program gets for an Entra lookup: stable across runs.
+    Plans show it as its label (`Recording.placeholders`), never as this GUID."""
     return str(uuid.uuid5(_FAKE_IDS, f"{kind}:{name.lower()}"))
+
+
+DERIVED = "<derived at deploy>"  # a name derived from a stand-in: the real one is not known offline
+_KINDS = {"user": "user", "group": "group", "servicePrincipal": "service principal"}
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def shown(value: Any, placeholders: Mapping[str, str]) -> Any:
+    """`value` as a reviewer reads it: every stand-in GUID (whole or inside a string) as its label."""
+    if not placeholders:
+        return value
+    if isinstance(value, str):
+        if len(value) < 36:
+            return value
+        label = placeholders.get(value)
+        return label if label is not None else _GUID.sub(lambda m: placeholders.get(m[0], m[0]), value)
+    if isinstance(value, dict):
+        return {k: shown(v, placeholders) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown(v, placeholders) for v in value]
+    return value
 
 
 @dataclass
@@ -85,6 +108,9 @@ class Recording:
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     invoke_providers: list[str] = field(default_factory=list)  # the provider reference of each invoke ("" for the default)
     budget: Budget | None = None  # the whole spec's role assignments (all shards), from the model
+    # stand-in GUID -> what it stands for (`<object id of user alice@contoso.com>`, DERIVED):
+    # the program needs GUIDs, a reviewer must not take them for real ones
+    placeholders: dict[str, str] = field(default_factory=dict)
 
     @property
     def role_assignments(self) -> int:
@@ -93,6 +119,9 @@ class Recording:
 
     def by_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
+
+    def shown(self, value: Any) -> Any:
+        return shown(value, self.placeholders)
 
 
 def _plain(value: Any) -> Any:
@@ -151,7 +180,12 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def _oid(self, kind: str, name: str) -> str:
         """A lookup's object id: the one given for this name, else the stable stand-in."""
-        return self.lookups.get(name.lower()) or fake_object_id(kind, name)
+        return self.lookups.get(name.lower()) or self._fake(kind, name, f"<object id of {_KINDS[kind]} {name}>")
+
+    def _fake(self, kind: str, name: str, label: str) -> str:
+        oid = fake_object_id(kind, name)
+        self.recording.placeholders.setdefault(oid, label)  # the first spelling of a name
+        return oid
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
@@ -167,7 +201,8 @@ class _Mocks(pulumi.runtime.Mocks):
             target = state
             for part in path[:-1]:
                 target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}
-            target[path[-1]] = _UNKNOWN_VALUE if self.preview else fake_object_id(args.typ, f"{args.name}/{'.'.join(path)}")
+            dotted = ".".join(path)
+            target[path[-1]] = _UNKNOWN_VALUE if self.preview else self._fake(args.typ, f"{args.name}/{dotted}", f"<{dotted} of {args.name}>")
         return (None if self.preview else f"{args.name}-id"), state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override] # a dict is a valid answer
@@ -178,10 +213,10 @@ class _Mocks(pulumi.runtime.Mocks):
             answer = self.invoke(token, a)
             if answer is not None:
                 return answer
-        if token == "azure-native:authorization:getClientConfig":
-            return {"tenantId": PLACEHOLDER_TENANT, "subscriptionId": self.subscription, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
-        if token == "azuread:index/getClientConfig:getClientConfig":
-            return {"tenantId": PLACEHOLDER_TENANT, "clientId": fake_object_id("client", "pipeline"), "objectId": fake_object_id("client", "pipeline")}
+        if token in ("azure-native:authorization:getClientConfig", "azuread:index/getClientConfig:getClientConfig"):
+            deployer = self._fake("client", "pipeline", "<object id of the deploying identity>")
+            ids = {"tenantId": PLACEHOLDER_TENANT, "clientId": deployer, "objectId": deployer}
+            return ids | ({"subscriptionId": self.subscription} if token.startswith("azure-native") else {})
         if token == "azuread:index/getUser:getUser":
             upn = a.get("userPrincipalName") or a.get("mail") or ""
             return {"objectId": self._oid("user", upn), "userPrincipalName": upn}
@@ -190,7 +225,7 @@ class _Mocks(pulumi.runtime.Mocks):
             return {"objectId": self._oid("group", name), "displayName": name}
         if token == "azuread:index/getServicePrincipal:getServicePrincipal":
             name = a.get("displayName") or a.get("clientId") or ""
-            return {"objectId": self._oid("servicePrincipal", name), "displayName": name, "clientId": fake_object_id("client", name)}
+            return {"objectId": self._oid("servicePrincipal", name), "displayName": name, "clientId": self._fake("client", name, f"<client id of service principal {name}>")}
         if token == "azuread:index/getUsers:getUsers":
             names = list(a.get("userPrincipalNames") or [])
             return {"userPrincipalNames": names, "objectIds": [self._oid("user", n) for n in names]}
@@ -204,14 +239,25 @@ class _Mocks(pulumi.runtime.Mocks):
             return {"displayNames": names, "objectIds": [self._oid("servicePrincipal", n) for n in names]}
         if token == "azure-native:managedidentity:getUserAssignedIdentity":
             name = a.get("resourceName") or ""
-            return {"principalId": fake_object_id("identity", name), "clientId": fake_object_id("identity-client", name), "tenantId": PLACEHOLDER_TENANT}
+            principal = self._fake("identity", name, f"<principal id of identity {name}>")
+            return {"principalId": principal, "clientId": self._fake("identity-client", name, f"<client id of identity {name}>"), "tenantId": PLACEHOLDER_TENANT}
         return {}
 
 
+# Told of each registration as it is recorded (progress feedback); called from worker threads.
+OnRegister = Callable[[Registration], None]
+
+
 class _Monitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: _Mocks, recording: Recording):
+    def __init__(self, mocks: _Mocks, recording: Recording, on_register: OnRegister | None = None):
         super().__init__(mocks)
         self.recording = recording
+        self.on_register = on_register
+
+    def _add(self, registration: Registration) -> None:
+        self.recording.resources.append(registration)
+        if self.on_register is not None:
+            self.on_register(registration)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
@@ -234,7 +280,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
             named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
             if named:  # names this resource had before (the SDK's own type aliases are left out)
                 options["aliases"] = named
-            self.recording.resources.append(
+            self._add(
                 Registration(
                     urn=response.urn,
                     type=request.type,
@@ -251,7 +297,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Reads (a StackReference, `get` of an existing resource) are recorded too."""
         response = super().ReadResource(request)
-        self.recording.resources.append(
+        self._add(
             Registration(
                 urn=response.urn,
                 type=request.type,
@@ -311,17 +357,19 @@ def record(
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
     invoke: Invoke | None = None,
+    on_register: OnRegister | None = None,
 ) -> Recording:
     """Run the Pulumi program (__main__.py) for `spec_path` and return what it registered.
 
     Raises pulumi.RunError for spec problems (with the validator's message) like `pulumi up`.
     `subscription` replaces the placeholder subscription (ids then are the real ones);
     `lookups` answers Entra lookups by name (lower case) with real object ids; `invoke`
-    answers invokes (Entra lookups, the client config) from the live service instead.
+    answers invokes (Entra lookups, the client config) from the live service instead;
+    `on_register` is told of each resource as it is recorded.
     """
     # the spec and its definition files are loaded once for the engine and the program both
     with per_command.scope():
-        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups, invoke)
+        return _record(spec_path, stack, project, config, secret_keys, preview, program, secret_placeholders, subscription, lookups, invoke, on_register)
 
 
 def _record(
@@ -336,6 +384,7 @@ def _record(
     subscription: str | None = None,
     lookups: Mapping[str, str] | None = None,
     invoke: Invoke | None = None,
+    on_register: OnRegister | None = None,
 ) -> Recording:
     spec_path = Path(spec_path).resolve()
     recording = Recording(project=project, stack=stack)
@@ -347,7 +396,7 @@ def _record(
         asyncio.get_event_loop()
     except RuntimeError:  # a caller (or a test before) closed it: the SDK's sync invokes need one
         asyncio.set_event_loop(asyncio.new_event_loop())
-    monitor = _Monitor(mocks, recording)
+    monitor = _Monitor(mocks, recording, on_register)
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(all_config, [k for k in all_config if k != "apic-access:spec"] + list(secret_keys or []))
     quiet = logging.getLogger("apic-access.recorder")  # the CLI reports spec warnings itself
@@ -375,7 +424,19 @@ def _record(
     for key, value in outputs.items():
         recording.outputs[key] = _resolve_output(value)
     recording.resources.sort(key=lambda r: r.urn)
+    _derived_names(recording)
     return recording
+
+
+def _derived_names(recording: Recording) -> None:
+    """A role assignment's name is derived from its principal's object id (arm.assignment_name):
+    from a stand-in, the name is a stand-in too."""
+    for r in recording.by_type("azure-native:authorization:RoleAssignment"):
+        principal, name = r.inputs.get("principalId"), r.inputs.get("roleAssignmentName")
+        if principal in recording.placeholders and isinstance(name, str):
+            role = str(r.inputs.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
+            if name == arm.assignment_name(str(r.inputs.get("scope", "")), role, principal):
+                recording.placeholders[name] = DERIVED
 
 
 def _resolve_output(value: Any) -> Any:

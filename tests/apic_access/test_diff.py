@@ -205,3 +205,49 @@ def test_order_protection_retain_and_ignored_changes() -> None:
     assert by_name["guarded"].action == "delete"
     assert "protected: `pulumi up` refuses to delete it until `protect` is turned off" in by_name["guarded"].notes
     assert [e.action for e in d.entries] == ["replace", "delete", "retain"]  # replacements and deletions first
+
+
+ALICE_ID = "a11ce000-0000-4000-8000-000000000001"
+
+
+def test_entra_stand_ins_show_as_labels_and_a_known_object_id_as_itself() -> None:
+    offline = record(ROOT / "config" / "dev.yaml", stack="dev")
+    known = record(ROOT / "config" / "dev.yaml", stack="dev", lookups={"alice@contoso.com": ALICE_ID})
+    text = diff.to_text(diff.diff(offline, known))
+    name = next(r.inputs["roleAssignmentName"] for r in known.resources if r.name == "petstore/v1-0/petstore-key/users/alice@contoso.com")
+    assert text == (
+        "Stack 'dev': 2 to replace, 0 to delete in Azure, 0 to create, 0 to update in place\n"
+        "  +- authorization:RoleAssignment petstore/v1-0/petstore-key/users/alice@contoso.com: replace (delete, then create)\n"
+        f"      principalId: <object id of user alice@contoso.com> → {ALICE_ID} (forces replacement)\n"
+        f"      roleAssignmentName: <derived at deploy> → {name} (forces replacement)\n"
+        "  +- azuread:ApplicationOwner petstore-oauth/owner/alice@contoso.com: replace (delete, then create)\n"
+        f"      ownerObjectId: <object id of user alice@contoso.com> → {ALICE_ID} (forces replacement)\n"
+    )
+    changes = json.loads(diff.to_json(diff.diff(offline, known)))["resources"][0]["changes"]
+    assert [(c["path"], c["old"]) for c in changes] == [("principalId", "<object id of user alice@contoso.com>"), ("roleAssignmentName", "<derived at deploy>")]
+
+
+def test_a_name_derived_anew_from_a_stand_in_says_it_is_another_one(config: Path, tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "  name: contoso-apis-${stack}", "  name: contoso-api-${stack}")
+    d = diff_of(before / "dev.yaml", config / "dev.yaml", "dev")
+    lines = diff.to_text(d).splitlines()
+    i = lines.index("  +- authorization:RoleAssignment petstore/v1-0/petstore-key/users/alice@contoso.com: replace (delete, then create)")
+    assert lines[i + 1] == "      roleAssignmentName: <derived at deploy> → <derived at deploy>, a different one (forces replacement)"
+    # shortened in the middle, the two scopes read alike too: said the same way
+    scope = "/subscriptions/00000000-0000-0000-0000-…s/v1-0/securityRequirements/petstore-key"
+    assert lines[i + 2] == f"      scope: {scope} → {scope}, a different one (forces replacement)"
+    assert not [oid for oid in d.placeholders if oid in diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)]
+
+
+def test_a_principal_added_shows_what_it_stands_for(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "users: [alice@contoso.com]", "users: [alice@contoso.com, Erin@contoso.com]")
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--quiet")
+    assert code == 0
+    assert (
+        "| **create** | `authorization:RoleAssignment` | `petstore/v1-0/petstore-key/users/erin@contoso.com` | "
+        "Azure API Center Credential Access Reader -&gt; User &lt;object id of user Erin@contoso.com&gt; at securityRequirements/petstore-key |"
+    ) in out.splitlines()

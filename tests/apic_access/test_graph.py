@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pydot
 
 from apic_access.graph import dot_text, to_dot, to_mermaid
-from apic_access.recorder import Recording, Registration
+from apic_access.recorder import Recording, Registration, record
 
 NASTY = 'Orders "Core" Devs | C:\\path\nsecond line – Ünïcode `x` <b>&'
 
@@ -38,3 +40,11 @@ def test_mermaid_labels_hold_no_raw_quote_pipe_or_markup() -> None:
         inside = line.split('["', 1)[1].rsplit('"]', 1)[0]
         assert not set(inside.replace("<br/>", "")) & set('"|`<>')
     assert "#quot;Core#quot;" in text and "#124;" in text
+
+
+def test_the_graph_names_principals_as_the_spec_does_never_by_stand_in_guids() -> None:
+    rec = record(Path(__file__).resolve().parents[2] / "config" / "dev.yaml", stack="dev")
+    assert rec.placeholders
+    for text in (to_dot(rec), to_mermaid(rec)):
+        assert "petstore/v1-0/petstore-key/users/alice@contoso.com" in text
+        assert not [oid for oid in rec.placeholders if oid in text]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from apic_access import plan
+from apic_access.components import arm
 from apic_access.config.spec import load_spec
 from apic_access.recorder import Recording, record
 
@@ -73,3 +75,51 @@ def test_a_shard_shows_its_own_assignments_and_the_whole_specs_budget(sharded: t
 def test_the_dev_plan_counts_what_it_registers() -> None:
     rec = record(ROOT / "config" / "dev.yaml", stack="dev")
     assert rec.budget is not None and rec.role_assignments == rec.budget.total == 11
+
+
+ALICE = "<object id of user alice@contoso.com>"
+TESTERS = "<object id of group API Testers>"
+GIVEN = "0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b"  # a group object id written in config/dev.yaml
+
+
+@pytest.fixture(scope="module")
+def dev() -> Recording:
+    return record(ROOT / "config" / "dev.yaml", stack="dev")
+
+
+def test_entra_stand_ins_show_as_what_they_stand_for_never_as_guids(dev: Recording) -> None:
+    assert dev.placeholders  # the program itself sees GUIDs
+    rendered = plan.dumps(dev) + plan.to_table(dev) + plan.to_markdown(dev)
+    assert not [oid for oid in dev.placeholders if oid in rendered]
+    table = plan.to_table(dev).splitlines()
+    reader = "Azure API Center Credential Access Reader"
+    assert (
+        "        + authorization:RoleAssignment                 petstore/v1-0/petstore-key/users/alice@contoso.com"
+        f"  ({reader} -> User {ALICE} at securityRequirements/petstore-key)"
+    ) in table
+    assert f"({reader} -> Group {GIVEN} at securityRequirements/petstore-oauth)" in "\n".join(table)  # known: as is
+    # HTML-inert, or GitHub would take the label for a tag and show nothing
+    assert f"| {reader} -&gt; ServicePrincipal &lt;object id of service principal ci-tester&gt; at securityRequirements/petstore-oauth |" in plan.to_markdown(dev)
+
+
+def test_json_shows_labels_and_names_derived_from_them_as_derived(dev: Recording) -> None:
+    resources = {r["name"]: r["inputs"] for r in json.loads(plan.dumps(dev))["resources"]}
+    alice = resources["petstore/v1-0/petstore-key/users/alice@contoso.com"]
+    assert (alice["principalId"], alice["roleAssignmentName"]) == (ALICE, "<derived at deploy>")
+    assert resources["petstore/v1-0/petstore-oauth/groups/api testers"]["principalId"] == TESTERS
+    assert resources["readers/groups/all engineers"]["principalId"] == "<object id of group All Engineers>"
+    # a principal the spec gives by object id, and an identity known by its resource id: real names
+    given = resources[f"petstore/v1-0/petstore-oauth/groups/{GIVEN}"]
+    assert given["principalId"] == GIVEN and given["roleAssignmentName"] == arm.assignment_name(given["scope"], arm.CREDENTIAL_ACCESS_READER, GIVEN)
+    assert re.fullmatch(r"[0-9a-f-]{36}", resources["secrets-user/id-apic-dev"]["roleAssignmentName"])
+    assert resources["petstore-oauth/owner/alice@contoso.com"]["ownerObjectId"] == ALICE
+    assert resources["petstore-oauth/owner/deploying-identity"]["ownerObjectId"] == "<object id of the deploying identity>"
+
+
+def test_an_object_id_answered_for_a_name_shows_as_itself(dev: Recording) -> None:
+    real = "a11ce000-0000-4000-8000-000000000001"
+    known = record(ROOT / "config" / "dev.yaml", stack="dev", lookups={"alice@contoso.com": real})
+    inputs = {r["name"]: r["inputs"] for r in json.loads(plan.dumps(known))["resources"]}["petstore/v1-0/petstore-key/users/alice@contoso.com"]
+    assert inputs["principalId"] == real
+    assert inputs["roleAssignmentName"] == arm.assignment_name(inputs["scope"], arm.CREDENTIAL_ACCESS_READER, real)
+    assert ALICE not in plan.dumps(known) and TESTERS in plan.dumps(known)
