@@ -35,7 +35,7 @@ import yaml
 from jsonschema.exceptions import ValidationError
 
 from .errors import PathMark, format_path
-from .loader import Locator, Source
+from .loader import Locator, Source, budget_problem, has_anchors
 from .proto import ProtoSyntaxError
 from .proto import parse as parse_proto
 
@@ -136,7 +136,8 @@ def judge(text: str, suffix: str, given: str | None) -> Verdict:
     name = given or facts.name
     detected = Verdict(facts.name, facts.version)
     if facts.syntax_error and (suffix in _SYNTAX or name in _STRUCTURED):
-        return Verdict(facts.name, facts.version, (_error(f"{facts.syntax_error}: fix the syntax", facts.syntax_at),))
+        fix = "" if facts.syntax_error.startswith("is refused") else ": fix the syntax"  # a budget names its own fix
+        return Verdict(facts.name, facts.version, (_error(facts.syntax_error + fix, facts.syntax_at),))
     if given and facts.name and given != facts.name and given not in _OPAQUE:
         return Verdict(
             facts.name,
@@ -211,6 +212,11 @@ def _parse(text: str, syntax: str) -> tuple[Any, str | None, tuple[int, int] | N
             return None, f"is not valid JSON: {exc.msg}", (exc.lineno, exc.colno)
         except RecursionError:
             return None, "is not valid JSON: nesting is too deep", None
+    # the spec's own alias budget: a few lines of nested aliases ("billion laughs") would make
+    # every later walk (validation, positions) take exponential time
+    over = budget_problem(text, "definition") if has_anchors(text) else None
+    if over is not None:
+        return None, f"is refused: {over.message}", (over.mark.line, over.mark.col)
     try:
         return yaml.load(text, Loader=_YamlLoader), None, None
     except yaml.MarkedYAMLError as exc:

@@ -144,6 +144,25 @@ def test_yaml_does_not_parse(tmp_path: Path) -> None:
     ]
 
 
+def test_yaml_aliases_that_expand_past_the_budget_are_refused_before_parsing(tmp_path: Path) -> None:
+    # "billion laughs" in a pull request's definition file: ten lines that stand for 9**10 values,
+    # which validating would walk for hours; the spec's own alias budget refuses it at once
+    bomb = ["  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    bomb += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    write(tmp_path, "petstore.yaml", OPENAPI + "x-bomb:\n" + "\n".join(bomb) + "\n")
+    line = OPENAPI.count("\n") + 8  # the a6 line: its sixth *a5 (column 37) crosses 4,000,000
+    assert problems(spec(tmp_path, "petstore.yaml")) == [
+        at(f"petstore.yaml:{line}:37")
+        + "'petstore.yaml' is refused: alias *a5 expands the document past 4,000,000 values: anchors and aliases are allowed, "
+        "but not nested so that a few lines stand for millions of values; write the values out" + REFERENCED
+    ]
+
+
+def test_yaml_with_modest_aliases_is_accepted(tmp_path: Path) -> None:
+    write(tmp_path, "petstore.yaml", OPENAPI + "x-shared: &shared {a: 1}\nx-again: *shared\n")
+    load_spec(spec(tmp_path, "petstore.yaml"))  # raises SpecError on any problem
+
+
 def test_wsdl_does_not_parse(tmp_path: Path) -> None:
     write(tmp_path, "orders.wsdl", '<definitions xmlns="http://schemas.xmlsoap.org/wsdl/">\n  <types>\n</definitions>\n')
     assert problems(spec(tmp_path, "orders.wsdl")) == [at("orders.wsdl:3:3") + "'orders.wsdl' is not well-formed XML: mismatched tag: fix the syntax" + REFERENCED]
