@@ -424,18 +424,26 @@ def _record(
     for key, value in outputs.items():
         recording.outputs[key] = _resolve_output(value)
     recording.resources.sort(key=lambda r: r.urn)
+    recording.placeholders.setdefault(PLACEHOLDER_TENANT, "<tenant id>")
+    if subscription == PLACEHOLDER_SUBSCRIPTION:  # a real one (import-ids, verify) shows as itself
+        recording.placeholders.setdefault(PLACEHOLDER_SUBSCRIPTION, "<subscription id>")
     _derived_names(recording)
     return recording
 
 
 def _derived_names(recording: Recording) -> None:
-    """A role assignment's name is derived from its principal's object id (arm.assignment_name):
-    from a stand-in, the name is a stand-in too."""
+    """A role assignment's name is derived from its scope and its principal's object id (or its
+    identity's resource id; arm.assignment_name): from a stand-in, the name is a stand-in too."""
     for r in recording.by_type("azure-native:authorization:RoleAssignment"):
         principal, name = r.inputs.get("principalId"), r.inputs.get("roleAssignmentName")
-        if principal in recording.placeholders and isinstance(name, str):
+        scope = str(r.inputs.get("scope", ""))
+        if not isinstance(name, str):
+            continue
+        if recording.placeholders.get(PLACEHOLDER_SUBSCRIPTION) and PLACEHOLDER_SUBSCRIPTION in scope.lower():
+            recording.placeholders[name] = DERIVED  # every name under the stand-in subscription
+        elif principal in recording.placeholders:
             role = str(r.inputs.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
-            if name == arm.assignment_name(str(r.inputs.get("scope", "")), role, principal):
+            if name == arm.assignment_name(scope, role, principal):
                 recording.placeholders[name] = DERIVED
 
 

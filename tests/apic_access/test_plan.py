@@ -11,7 +11,7 @@ import pytest
 from apic_access import plan
 from apic_access.components import arm
 from apic_access.config.spec import load_spec
-from apic_access.recorder import Recording, record
+from apic_access.recorder import PLACEHOLDER_TENANT, Recording, record
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARDED = """\
@@ -108,17 +108,37 @@ def test_json_shows_labels_and_names_derived_from_them_as_derived(dev: Recording
     assert (alice["principalId"], alice["roleAssignmentName"]) == (ALICE, "<derived at deploy>")
     assert resources["petstore/v1-0/petstore-oauth/groups/api testers"]["principalId"] == TESTERS
     assert resources["readers/groups/all engineers"]["principalId"] == "<object id of group All Engineers>"
-    # a principal the spec gives by object id, and an identity known by its resource id: real names
+    # a principal the spec gives by object id shows as itself; the names of its assignment and of
+    # the vault identity's are derived from scopes in a subscription a plan does not know
     given = resources[f"petstore/v1-0/petstore-oauth/groups/{GIVEN}"]
-    assert given["principalId"] == GIVEN and given["roleAssignmentName"] == arm.assignment_name(given["scope"], arm.CREDENTIAL_ACCESS_READER, GIVEN)
-    assert re.fullmatch(r"[0-9a-f-]{36}", resources["secrets-user/id-apic-dev"]["roleAssignmentName"])
+    assert (given["principalId"], given["roleAssignmentName"]) == (GIVEN, "<derived at deploy>")
+    assert given["scope"].startswith("/subscriptions/<subscription id>/resourceGroups/rg-contoso-apis-dev/")
+    assert resources["secrets-user/id-apic-dev"]["roleAssignmentName"] == "<derived at deploy>"
     assert resources["petstore-oauth/owner/alice@contoso.com"]["ownerObjectId"] == ALICE
     assert resources["petstore-oauth/owner/deploying-identity"]["ownerObjectId"] == "<object id of the deploying identity>"
 
 
+def test_with_the_real_subscription_names_from_real_ids_are_real() -> None:
+    subscription = "5ab5c21b-0000-4000-8000-000000000042"
+    known = record(ROOT / "config" / "dev.yaml", stack="dev", subscription=subscription)
+    rendered = plan.dumps(known)
+    assert "<subscription id>" not in rendered and f"/subscriptions/{subscription}/resourceGroups/rg-contoso-apis-dev" in rendered
+    resources = {r["name"]: r["inputs"] for r in json.loads(rendered)["resources"]}
+    given = resources[f"petstore/v1-0/petstore-oauth/groups/{GIVEN}"]
+    assert given["roleAssignmentName"] == arm.assignment_name(given["scope"], arm.CREDENTIAL_ACCESS_READER, GIVEN)
+    assert re.fullmatch(r"[0-9a-f-]{36}", resources["secrets-user/id-apic-dev"]["roleAssignmentName"])
+    # a stand-in principal still makes a stand-in name
+    assert resources["petstore/v1-0/petstore-key/users/alice@contoso.com"]["roleAssignmentName"] == "<derived at deploy>"
+
+
+def test_the_tenant_shows_as_a_label_in_identifier_uris(dev: Recording) -> None:
+    rendered = plan.dumps(dev)
+    assert PLACEHOLDER_TENANT not in rendered and "api://<tenant id>/" in rendered
+
+
 def test_an_object_id_answered_for_a_name_shows_as_itself(dev: Recording) -> None:
     real = "a11ce000-0000-4000-8000-000000000001"
-    known = record(ROOT / "config" / "dev.yaml", stack="dev", lookups={"alice@contoso.com": real})
+    known = record(ROOT / "config" / "dev.yaml", stack="dev", lookups={"alice@contoso.com": real}, subscription="5ab5c21b-0000-4000-8000-000000000042")
     inputs = {r["name"]: r["inputs"] for r in json.loads(plan.dumps(known))["resources"]}["petstore/v1-0/petstore-key/users/alice@contoso.com"]
     assert inputs["principalId"] == real
     assert inputs["roleAssignmentName"] == arm.assignment_name(inputs["scope"], arm.CREDENTIAL_ACCESS_READER, real)
