@@ -11,6 +11,7 @@ nothing to Azure for them.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,8 +242,28 @@ def shorten(value: Any, limit: int = MAX_VALUE) -> str:
     return text[:half] + "…" + text[-(limit - 1 - half) :]
 
 
+def shorten_pair(old: Any, new: Any, limit: int = MAX_VALUE) -> tuple[str, str]:
+    """Two long values as a reviewer compares them: each cut around where they differ, not in
+    the middle (two ARM ids that differ in one name would otherwise read the same)."""
+    a, b = shorten(old, 10**9), shorten(new, 10**9)
+    if a == b or (len(a) <= limit and len(b) <= limit) or SECRET in (a, b) or "(none)" in (a, b):
+        return shorten(old, limit), shorten(new, limit)
+    start = len(os.path.commonprefix([a, b]))
+    common_end = len(os.path.commonprefix([a[start:][::-1], b[start:][::-1]]))
+
+    def around(text: str) -> str:
+        begin, end = max(0, start - _CONTEXT), min(len(text), len(text) - common_end + _CONTEXT)
+        middle = shorten(text[begin:end], limit - 2)
+        return ("…" if begin else "") + middle + ("…" if end < len(text) else "")
+
+    return around(a), around(b)
+
+
+_CONTEXT = 20  # characters kept on each side of where two values differ
+
+
 def _change_text(c: PropertyChange, placeholders: dict[str, str]) -> str:
-    old, new = shorten(shown(c.old, placeholders)), shorten(shown(c.new, placeholders))
+    old, new = shorten_pair(shown(c.old, placeholders), shown(c.new, placeholders))
     # two stand-ins with one label (names derived at deploy from different inputs)
     same = ", a different one" if old == new else ""
     return f"{c.path}: {old} → {new}{same}" + (" (forces replacement)" if c.replaces else "")

@@ -235,10 +235,21 @@ def test_a_name_derived_anew_from_a_stand_in_says_it_is_another_one(config: Path
     lines = diff.to_text(d).splitlines()
     i = lines.index("  +- authorization:RoleAssignment petstore/v1-0/petstore-key/users/alice@contoso.com: replace (delete, then create)")
     assert lines[i + 1] == "      roleAssignmentName: <derived at deploy> → <derived at deploy>, a different one (forces replacement)"
-    # shortened in the middle, the two scopes read alike too: said the same way
-    scope = "/subscriptions/<subscription id>/resour…s/v1-0/securityRequirements/petstore-key"
-    assert lines[i + 2] == f"      scope: {scope} → {scope}, a different one (forces replacement)"
+    # two long scopes are cut around where they differ, so the change reads
+    assert lines[i + 2] == "      scope: …services/contoso-apis-dev/workspaces/defa… → …services/contoso-api-dev/workspaces/defa… (forces replacement)"
     assert not [oid for oid in d.placeholders if oid in diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)]
+
+
+def test_long_values_are_cut_around_their_difference() -> None:
+    head = "/subscriptions/s/resourceGroups/rg-contoso-apis-dev/providers/Microsoft.ApiCenter/services/"
+    old, new = head + "contoso-apis-dev/workspaces/default/apis/orders", head + "contoso-apis-prod/workspaces/default/apis/orders"
+    assert diff.shorten_pair(old, new) == ("…rvices/contoso-apis-dev/workspaces/default/…", "…rvices/contoso-apis-prod/workspaces/default/…")
+    # short values, equal ones and secrets as before
+    assert diff.shorten_pair("a", "b") == ("a", "b")
+    assert diff.shorten_pair(old, old) == (diff.shorten(old), diff.shorten(old))
+    # a difference longer than the limit is itself cut in the middle
+    x, y = diff.shorten_pair("p" * 50 + "x" * 300 + "s" * 50, "p" * 50 + "y" * 300 + "s" * 50)
+    assert (len(x), len(y)) == (diff.MAX_VALUE, diff.MAX_VALUE) and x.startswith("…" + "p" * 20 + "x") and x.endswith("x" + "s" * 20 + "…")
 
 
 def test_a_principal_added_shows_what_it_stands_for(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
