@@ -21,7 +21,7 @@ from apic_access.config.errors import Problem, SpecError, display_path, plural
 from apic_access.config.grants import budget
 from apic_access.config.spec import load_spec
 
-from . import migrate, preflight, secrets
+from . import migrate, options, preflight, secrets
 from .stacks import StackFile, read_stack_file, spec_path, stack_config
 
 # Commands that need neither the Pulumi SDK nor the provider SDKs: for them the offline plan
@@ -154,17 +154,15 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check specs; one line per problem: FILE:LINE:COL: PATH: MESSAGE")
-    v.add_argument("--stack", default="dev", help="stack name (default dev): picks the spec and ${stack}")
-    v.add_argument("spec", nargs="*", help="spec files (default: the stack's apic-access:spec, else config/<stack>.yaml)")
-    v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
-    v.add_argument(
-        "--format", choices=["text", "github"], default="text", help="text (default): FILE:LINE:COL: PATH: MESSAGE; github: workflow annotations on the pull request"
-    )
+    options.stack(v)
+    v.add_argument("spec", nargs="*", help=f"spec files (default: {options.SPEC_DEFAULT})")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors, exit 1 (default: warnings are printed, exit 0)")
+    options.formats(v, {"text": "FILE:LINE:COL: PATH: MESSAGE", "github": "workflow annotations on the pull request"}, "text")
     v.set_defaults(func=cmd_validate)
 
     sec = sub.add_parser("secrets", help="list the `pulumi config set --secret` commands a stack still needs (exit 1 if any)")
-    sec.add_argument("--stack", default="dev", help="stack name (default dev)")
-    sec.add_argument("spec", nargs="?", help="spec file (default: the stack's apic-access:spec, else config/<stack>.yaml)")
+    options.stack(sec)
+    options.spec(sec)
     sec.set_defaults(func=cmd_secrets)
 
     m = sub.add_parser(
@@ -173,11 +171,11 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
         description="Reads `pulumi stack export` output, drops the generic authConfigs/securityRequirements/portals entries (Azure is untouched), writes the result for `pulumi stack import`.",
     )
     m.add_argument("state", help="the file `pulumi stack export --file` wrote")
-    m.add_argument("-o", "--output", required=True, help="where to write the migrated state")
+    options.output(m, "the migrated state", required=True)
     m.set_defaults(func=cmd_migrate_state)
 
     st = sub.add_parser("stacks", help="list the project's stacks (Pulumi.<stack>.yaml) in deploy order, with their specs")
-    st.add_argument("--format", choices=["text", "json"], default="text", help='text (default): STACK, SPEC, order; json: [{"stack": ..., "spec": ...}] for a workflow matrix')
+    options.formats(st, {"text": "STACK, SPEC, order", "json": '[{"stack": ..., "spec": ...}] for a workflow matrix'}, "text")
     st.set_defaults(func=cmd_stacks)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec, as editors read it (config/schema.json; overlays with `extends` too)")

@@ -16,7 +16,7 @@ from apic_access.config.spec import Loaded, load_spec
 
 from . import diff as diff_mod
 from . import graph as graph_mod
-from . import import_ids, preflight
+from . import import_ids, options, preflight
 from . import plan as plan_mod
 from .progress import Progress
 from .recorder import Recording, record
@@ -175,40 +175,40 @@ def _write(text: str, output: str | None) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="what `pulumi up` would create, without cloud credentials")
-    p.add_argument("--stack", default="dev")
-    p.add_argument("spec", nargs="?", help="spec file (default: the stack's)")
-    p.add_argument("--format", choices=["table", "json", "markdown"], default="table")
-    p.add_argument("-o", "--output", help="write to this file instead of stdout")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
+    options.stack(p)
+    options.spec(p)
+    options.formats(p, {"table": "for a terminal", "json": "for tools (`diff` reads it too)", "markdown": "for a pull request comment"}, "table")
+    options.output(p, "the plan")
+    options.quiet(p)
     p.set_defaults(func=cmd_plan)
 
     d = sub.add_parser("diff", help="resources added, removed and changed between two specs (files or git REV:PATH)")
     d.add_argument("base", help="the spec before, e.g. main:config/dev.yaml or a file")
     d.add_argument("head", help="the spec after, e.g. config/dev.yaml")
-    d.add_argument("--stack", default="dev")
-    d.add_argument("--format", choices=["markdown", "json", "text"], default="markdown")
-    d.add_argument("-o", "--output")
-    d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (0: no change), for pipelines")
-    d.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
+    options.stack(d, "picks ${stack} in both specs")
+    options.formats(d, {"markdown": "for a pull request comment", "json": "for tools", "text": "for a terminal"}, "markdown")
+    options.output(d, "the diff")
+    d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (default: exit 0 whatever changes), for pipelines")
+    options.quiet(d)
     d.set_defaults(func=cmd_diff)
 
     g = sub.add_parser("graph", help="the resource graph: dot, mermaid or svg")
-    g.add_argument("--stack", default="dev")
-    g.add_argument("spec", nargs="?")
-    g.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
-    g.add_argument("-o", "--output")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (by default a line refreshed in place on a terminal, else one summary line at the end)")
+    options.stack(g)
+    options.spec(g)
+    options.formats(g, {"dot": "Graphviz source", "mermaid": "for markdown that renders Mermaid (GitHub does)", "svg": "an image (needs Graphviz's `dot`)"}, "dot")
+    options.output(g, "the graph")
+    options.quiet(g)
     g.set_defaults(func=cmd_graph)
 
     i = sub.add_parser("import-ids", help="a `pulumi import --file` document for adopting resources made by hand")
-    i.add_argument("--stack", default="dev")
-    i.add_argument("spec", nargs="?")
-    i.add_argument("--subscription", help="the subscription id (default: ARM_SUBSCRIPTION_ID); required")
+    options.stack(i)
+    options.spec(i)
+    options.subscription(i, required=True)
     i.add_argument(
         "--object-id",
         action="append",
         metavar="KIND:NAME=ID",
         help="an Entra object id the plan cannot know offline (KIND: app, app-sp, user, group, sp); repeat as needed",
     )
-    i.add_argument("-o", "--output")
+    options.output(i, "the import document")
     i.set_defaults(func=cmd_import_ids)

@@ -33,6 +33,7 @@ from apic_access.components import arm
 from apic_access.components.preview_resource import not_kept
 from apic_access.config.errors import SpecError
 
+from . import options
 from .azure_client import AzureError
 from .import_ids import arm_id
 from .live import Live, UsageError, assignment_scope, subscription_of
@@ -596,10 +597,10 @@ def keep_as_is(rec: Recording, export: Export) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("export", help="live and read-only: write the spec (and `pulumi import` file) of an API center made by hand")
-    e.add_argument("--subscription", help="default: ARM_SUBSCRIPTION_ID, else azure-native:subscriptionId in Pulumi.<stack>.yaml")
-    e.add_argument("--resource-group", required=True)
-    e.add_argument("--service", required=True, help="the API center's name")
-    e.add_argument("--stack", default="dev", help="the stack the spec is for (default dev)")
-    e.add_argument("-o", "--output", help="write the spec to this file instead of stdout")
-    e.add_argument("--import-file", help="also write a `pulumi import --file` document here (needs -o)")
+    options.subscription(e)
+    e.add_argument("--resource-group", required=True, help="the API center's resource group; required")
+    e.add_argument("--service", required=True, help="the API center's name; required")
+    options.stack(e, "the stack the spec is written for")
+    options.output(e, "the spec")
+    e.add_argument("--import-file", help="also write a `pulumi import --file` document here (needs -o; default: none)")
     e.set_defaults(func=cmd_export)

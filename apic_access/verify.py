@@ -33,6 +33,7 @@ from apic_access.config.errors import SpecError, display_path
 from apic_access.config.model import Spec
 from apic_access.config.spec import load_spec
 
+from . import options
 from .azure_client import AzureError
 from .live import KINDS, Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, Registration, record
@@ -537,9 +538,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("verify", help="live and read-only: does Azure hold what the spec asks for, and can its principals get credentials?")
-    v.add_argument("--stack", default="dev")
-    v.add_argument("spec", nargs="?", help="spec file (default: the stack's)")
-    v.add_argument("--format", choices=sorted(FORMATS), default="table")
-    v.add_argument("--subscription", help="default: ARM_SUBSCRIPTION_ID, else azure-native:subscriptionId in Pulumi.<stack>.yaml")
-    v.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    options.stack(v)
+    options.spec(v)
+    options.formats(v, {"table": "for a terminal", "json": "for tools", "markdown": "for a pipeline summary"}, "table")
+    options.subscription(v)
+    options.output(v, "the report")
     v.set_defaults(func=cmd_verify)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pydot
 import pytest
 
-from apic_access.cli import main
+from apic_access.cli import main, parser
 from apic_access.recorder import record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -304,3 +305,32 @@ def test_spec_version_written_as_text_says_so(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "validate", str(spec))
     assert code == 1
     assert out == f"{spec}:1:14: specVersion: '1' is text, not the number 1: write it without quotes\n"
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    (sub,) = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_option_of_every_command_says_what_it_does_and_its_default() -> None:
+    (sub,) = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(a.dest for a in sub._get_subactions() if a.help) == sorted(sub.choices)  # each command in `apic-access -h`
+    missing = []
+    for name, command in _subcommands().items():
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            if not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}: no help")
+            elif action.option_strings and not action.required and "default" not in action.help and not isinstance(action, argparse._AppendAction):
+                missing.append(f"{name} {'/'.join(action.option_strings)}: no default named")
+    assert missing == []
+
+
+def test_the_shared_options_read_the_same_in_every_command() -> None:
+    helps: dict[str, set[str]] = {}
+    for command in _subcommands().values():
+        for action in command._actions:
+            if "-q" in action.option_strings or "--subscription" in action.option_strings:
+                helps.setdefault(action.option_strings[-1], set()).add(str(action.help).removesuffix("; required"))
+    assert {k: len(v) for k, v in helps.items()} == {"--quiet": 1, "--subscription": 2}  # import-ids: no stack file to read it from
