@@ -8,12 +8,12 @@ A Python traceback never reaches a user: an unexpected failure is an internal er
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from apic_access.components import gc_tuning
 from apic_access.config import per_command
@@ -142,15 +142,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
+    import importlib.metadata  # only for --version: the import costs 50 ms on every other command
+
     try:
         return importlib.metadata.version("apic-access")
     except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "0+unknown"
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        print(f"{parser.prog} {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="apic-access", description="Azure API Center access as code: check and plan a spec without cloud credentials.")
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--version", action=_VersionAction)
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check specs; one line per problem: FILE:LINE:COL: PATH: MESSAGE")

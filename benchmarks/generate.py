@@ -202,15 +202,22 @@ def generate(n: int, *, via: str | None = None, scope: str | None = None, team_g
     }
 
 
-def validation_spec(n: int, *, invalid: bool = False) -> tuple[dict[str, Any], int]:
+def validation_spec(n: int, *, invalid: bool = False, definition_files: bool = True) -> tuple[dict[str, Any], int]:
     """The N-API inventory as the validation targets measure it, and how many errors it has.
 
     Every principal is an object id (a GUID), as specs written from an Entra export are,
     and one auth config is bound nowhere (a warning). With `invalid`, one API in fifty has
     an error, five kinds in turn: an unknown auth config, an unknown kind, a misspelt
     property, a version name ARM refuses, a user that is neither a UPN nor an object id.
+    Without `definition_files`, definitions carry no `file` (the spec language alone; every
+    version then warns that "Try this API" has nothing to try: 10 shown, the rest in one line).
     """
     spec = generate(n, via="group", scope="version")  # a layout within Azure's 4,000 role assignments
+    if not definition_files:
+        for api in spec["apis"].values():
+            for version in api["versions"].values():
+                for definition in version["definitions"].values():
+                    definition.pop("file", None)
     for i, api in enumerate(spec["apis"].values()):
         for j, version in enumerate(api["versions"].values()):
             for k, entry in enumerate(version["access"]):
@@ -238,9 +245,9 @@ def validation_spec(n: int, *, invalid: bool = False) -> tuple[dict[str, Any], i
     return spec, errors
 
 
-def write_validation_spec(n: int, path: str | Path, *, invalid: bool = False) -> tuple[Path, int]:
-    spec, errors = validation_spec(n, invalid=invalid)
-    return _write(spec, path, f"{n}-API validation target ({'invalid' if invalid else 'valid, one warning'})"), errors
+def write_validation_spec(n: int, path: str | Path, *, invalid: bool = False, definition_files: bool = True) -> tuple[Path, int]:
+    spec, errors = validation_spec(n, invalid=invalid, definition_files=definition_files)
+    return _write(spec, path, f"{n}-API validation target ({'invalid' if invalid else 'valid, with warnings'})"), errors
 
 
 def counts(n: int) -> dict[str, int]:

@@ -31,10 +31,44 @@ def _str(node: Any) -> str | None:
     return node if isinstance(node, str) else None
 
 
+# Warnings of one kind shown one by one; the rest are told in one line. A 1,000-API inventory
+# would otherwise print thousands of the same warning (and GitHub shows only 10 annotations of
+# a kind per step anyway).
+REPEATS_SHOWN = 10
+# kind -> what the places a warning of that kind is about are called, in the summary line
+_KINDS = {
+    "no-principals": "bindings with no principals",
+    "no-deployment": "versions with access entries but no deployment with runtimeUris",
+    "nothing-to-try": "versions with access entries but no definition file",
+    "unbound": "auth configs bound to no API version",
+}
+
+
 class _Checker:
     def __init__(self, root: Any):
         self.root = root
         self.problems: list[Problem] = []
+        self._repeated: dict[str, list[tuple[list[Any], str, bool, list[Any]]]] = {}
+
+    def warn_repeated(self, kind: str, path: list[Any], message: str, *, key: bool = False, about: list[Any] | None = None) -> None:
+        """A warning that can come once per API, version or binding (`about`, default `path`):
+        see REPEATS_SHOWN."""
+        self._repeated.setdefault(kind, []).append((path, message, key, path if about is None else about))
+
+    def finish(self) -> list[Problem]:
+        for kind, found in self._repeated.items():
+            for path, message, key, _ in found[:REPEATS_SHOWN]:
+                self.warn(path, message, key=key)
+            rest = found[REPEATS_SHOWN:]
+            if rest:
+                named = ", ".join(format_path(about) for _, _, _, about in rest[:3]) + (", …" if len(rest) > 3 else "")
+                self.warn(
+                    rest[0][0],
+                    f"and {len(rest):,} more {_KINDS[kind]}, this one first ({named}): not listed one by one; the fix of the warnings above applies to each",
+                    key=rest[0][2],
+                )
+        self._repeated = {}
+        return self.problems
 
     def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error", first: list[Any] | None = None) -> None:
         """`first`: the path of the entry `message` names by LINE_OF.format(0)."""
@@ -146,15 +180,15 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
                         seen[binding] = i
                 _check_principals(c, p, entry)
                 if not any(_list(entry.get(k)) for k in ("users", "groups", "servicePrincipals")):
-                    c.warn(p, f"binding '{binding}' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals")
+                    c.warn_repeated("no-principals", p, f"binding '{binding}' has no principals: nobody can use it to try the API; add users, groups or servicePrincipals")
             if access and ver not in deployed_versions:
-                c.warn(["apis", api, "versions", ver, "access"], "this version has access entries but no deployment with runtimeUris: the portal has nowhere to send \"Try this API\"; add a deployment")
+                c.warn_repeated("no-deployment", ["apis", api, "versions", ver, "access"], "this version has access entries but no deployment with runtimeUris: the portal has nowhere to send \"Try this API\"; add a deployment", about=["apis", api, "versions", ver])
             if access:
                 _check_something_to_try(c, ["apis", api, "versions", ver], spec, _map(vspec))
 
     for name in auth:
         if name not in used_configs:
-            c.warn(["authConfigs", name], f"auth config '{name}' is bound to no API version: add it to a version's `access` or remove it")
+            c.warn_repeated("unbound", ["authConfigs", name], f"auth config '{name}' is bound to no API version: add it to a version's `access` or remove it")
 
     portal = _map(top.get("portal"))
     sign_in = portal.get("signIn")
@@ -170,7 +204,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
-    return c.problems
+    return c.finish()
 
 
 def _check_something_to_try(c: _Checker, p: list[Any], api: dict[str, Any], version: dict[str, Any]) -> None:
@@ -182,17 +216,21 @@ def _check_something_to_try(c: _Checker, p: list[Any], api: dict[str, Any], vers
     if any(isinstance(_map(d).get("file"), str) for d in definitions.values()):
         return
     if definitions:
-        c.warn(
+        c.warn_repeated(
+            "nothing-to-try",
             [*p, "definitions"],
             "this version has access entries but none of its definitions has a `file`: \"Try this API\" has no operations to show; "
             "add `file:` (the API's specification, such as an OpenAPI file) to one of them",
             key=True,
+            about=p,
         )
     else:
-        c.warn(
+        c.warn_repeated(
+            "nothing-to-try",
             [*p, "access"],
             "this version has access entries but no definitions: \"Try this API\" has no operations to show; "
             "add `definitions: {openapi: {title: OpenAPI, file: ...}}` with the API's specification",
+            about=p,
         )
 
 

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema.exceptions import ValidationError
 
 from .errors import PathMark, format_path
 from .loader import Locator, Source, budget_problem, has_anchors
@@ -448,7 +447,7 @@ def _openapi(document: dict[str, Any], version: str | None) -> list[Finding]:
         text = ""
     if error is not None:
         error = _deepest(error)
-        node = tuple(error.absolute_path) if isinstance(error, ValidationError) else ()
+        node = tuple(error.absolute_path) if isinstance(error, _validation_error()) else ()
         text = _short(error.message) + (f" (at {format_path(node)})" if node else "")
     if text:
         fix = "fix the specification (the portal's \"Try this API\" needs a valid one)"
@@ -733,10 +732,18 @@ def _json_position(text: str, parts: list[Any], key: bool) -> tuple[int, int] | 
 # --- messages -------------------------------------------------------------------------
 
 
+def _validation_error() -> Any:
+    """jsonschema's error type, imported when a definition file is validated: the import costs
+    0.1 s that a spec without definition files should not pay."""
+    from jsonschema.exceptions import ValidationError
+
+    return ValidationError
+
+
 def _deepest(error: Any) -> Any:
     """Of a oneOf/anyOf failure, the alternatives' error deepest in the document: the likeliest
     cause. When every alternative wants a different value there, one error lists them all."""
-    if not isinstance(error, ValidationError) or not error.context:
+    if not isinstance(error, _validation_error()) or not error.context:
         return error
     leaves = [_deepest(e) for e in error.context]
     depth = max(len(e.absolute_path) for e in leaves)
@@ -747,7 +754,7 @@ def _deepest(error: Any) -> Any:
             for option in e.validator_value if e.validator == "enum" else [e.validator_value]:
                 if option not in allowed:
                     allowed.append(option)
-        merged = ValidationError(f"{deepest[0].instance!r} is not one of {allowed!r}", path=deepest[0].absolute_path, validator="enum")
+        merged = _validation_error()(f"{deepest[0].instance!r} is not one of {allowed!r}", path=deepest[0].absolute_path, validator="enum")
         return merged
     return deepest[0]
 

@@ -114,3 +114,33 @@ def test_a_definition_file_or_an_existing_definition_is_enough(tmp_path: Path) -
 def test_a_version_without_access_needs_no_definition_file(tmp_path: Path) -> None:
     text = MIN + "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n        definitions: {openapi: {title: OpenAPI}}\n"
     assert warnings(tmp_path, text) == []
+
+
+def test_a_warning_repeated_for_many_versions_is_shown_ten_times_then_told_in_one_line(tmp_path: Path) -> None:
+    # an inventory that grants access before it has definition files: one warning per version
+    # would bury everything else (and GitHub shows 10 annotations of a kind per step)
+    apis = "".join(
+        f"  api-{i:02d}:\n    title: API {i}\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n"
+        "        definitions: {openapi: {title: OpenAPI}}\n        access:\n          - authConfig: basic-auth\n            users: [alice@contoso.com]\n"
+        f"    deployments:\n      prod: {{title: Prod, environment: prod, definition: v1-0/openapi, runtimeUris: ['https://api-{i:02d}.contoso.com']}}\n"
+        for i in range(14)
+    )
+    text = MIN + ENVIRONMENT + "authConfigs:\n  basic-auth: {title: Basic, http: {scheme: basic}}\n" + "apis:\n" + apis
+    found = warnings(tmp_path, text)
+    per_version = (
+        "warning: this version has access entries but none of its definitions has a `file`: "
+        '"Try this API" has no operations to show; add `file:` (the API\'s specification, such as an OpenAPI file) to one of them'
+    )
+    assert found[:10] == [f"SPEC:{18 + 13 * i}:9: apis.api-{i:02d}.versions.v1-0.definitions: {per_version}" for i in range(10)]
+    assert found[10:] == [
+        "SPEC:148:9: apis.api-10.versions.v1-0.definitions: warning: and 4 more versions with access entries but no definition file, this one first "
+        "(apis.api-10.versions.v1-0, apis.api-11.versions.v1-0, apis.api-12.versions.v1-0, …): not listed one by one; the fix of the warnings above applies to each"
+    ]
+
+
+def test_ten_of_a_kind_are_all_shown(tmp_path: Path) -> None:
+    unbound = "".join(f"  unused-{i}: {{title: Unused, http: {{scheme: basic}}}}\n" for i in range(10))
+    found = warnings(tmp_path, MIN + "authConfigs:\n" + unbound)
+    assert found == [
+        f"SPEC:{7 + i}:13: authConfigs.unused-{i}: warning: auth config 'unused-{i}' is bound to no API version: add it to a version's `access` or remove it" for i in range(10)
+    ]
