@@ -177,7 +177,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="what `pulumi up` would create, without cloud credentials")
     options.stack(p)
     options.spec(p)
-    options.formats(p, {"table": "for a terminal", "json": "for tools (`diff` reads it too)", "markdown": "for a pull request comment"}, "table")
+    options.formats(p, {"table": "for a terminal", "json": "for tools", "markdown": "for a pull request comment"}, "table")
     options.output(p, "the plan")
     options.quiet(p)
     p.set_defaults(func=cmd_plan)

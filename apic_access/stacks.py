@@ -9,6 +9,7 @@ Secure values stay encrypted: we never read them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,7 +234,7 @@ def stack_order(name: str, sf: StackFile) -> tuple[int, str]:
 def discover(project_dir: Path) -> tuple[list[Stack], list[Problem]]:
     """Every `Pulumi.<stack>.yaml` of the project in deploy order: by order number, then an
     inventory shard after the platform stack it reads, then by name."""
-    stacks: list[tuple[tuple[int, int, str], Stack]] = []
+    stacks: list[tuple[tuple[int, int, str], Stack, str]] = []
     problems: list[Problem] = []
     for path in sorted(project_dir.glob("Pulumi.*.yaml")):
         name = path.name[len("Pulumi.") : -len(".yaml")]
@@ -251,5 +252,14 @@ def discover(project_dir: Path) -> tuple[list[Stack], list[Problem]]:
         shown = spec.relative_to(project_dir).as_posix() if spec.is_relative_to(project_dir) else str(spec)
         shard = sf.setting("shard") or ""
         inventory = shard.startswith(("tag:", "prefix:"))
-        stacks.append(((order, int(inventory), name), Stack(name, shown, order, why)))
-    return [stack for _, stack in sorted(stacks, key=lambda s: s[0])], problems
+        platform = (sf.setting("platformStack") or "").rsplit("/", 1)[-1] if inventory else ""
+        stacks.append(((order, int(inventory), name), Stack(name, shown, order, why), platform))
+    # a shard reads its platform stack's outputs: it deploys after it, whatever its own order
+    orders = {stack.name: key[0] for key, stack, _ in stacks}
+    placed = []
+    for key, stack, platform in stacks:
+        if platform in orders and orders[platform] > key[0]:
+            key = (orders[platform], *key[1:])
+            stack = dataclasses.replace(stack, order=key[0], why=f"{stack.why}; after its platform stack {platform}")
+        placed.append((key, stack))
+    return [stack for _, stack in sorted(placed, key=lambda s: s[0])], problems

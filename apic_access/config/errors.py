@@ -25,6 +25,10 @@ class PathMark(Mark):
 
     parts: tuple[object, ...] = ()
     key: bool = False  # the position of the mapping key rather than of its value
+    # `parts` name keys as the file writes them, before `${...}` is expanded (two keys that
+    # became one name: each is found as written); else a name is the first key in the file
+    # that is it or expands to it, the one the merged spec keeps
+    as_written: bool = False
 
 
 @dataclass(frozen=True)

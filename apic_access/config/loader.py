@@ -441,39 +441,38 @@ class Locator:
         if at.file and at.file in self.by_file:
             source, depth = self.by_file[at.file], len(parts)
         elif self.sources:
-            source, depth = self._origin(parts)
+            source, depth = self._origin(parts, at.as_written)
         else:
             return Mark(at.file or "<spec>", 1, 1)
         try:
-            return self._position(source, parts[:depth], at.key and depth == len(parts))
+            return self._position(source, parts[:depth], at.key and depth == len(parts), at.as_written)
         except yaml.YAMLError:  # the file does not parse: its problem is reported already
             return Mark(source.file, 1, 1)
 
     def _sub(self, text: str) -> str:
         return _VAR.sub(lambda m: self.variables.get(m.group(1), m.group(0)), text) if "${" in text else text
 
-    def _child(self, node: Any, part: Any) -> tuple[bool, Any]:
+    def _child(self, node: Any, part: Any, as_written: bool = False) -> tuple[bool, Any]:
         if isinstance(node, dict):
-            if part in node:
-                return True, node[part]
-            for k, v in node.items():
-                if isinstance(k, str) and "${" in k and self._sub(k) == part:
-                    return True, v
+            if as_written:
+                if part in node:
+                    return True, node[part]
+            else:  # the first key that is `part` or expands to it: the one the merged spec keeps
+                for k, v in node.items():
+                    if k == part or (isinstance(k, str) and "${" in k and self._sub(k) == part):
+                        return True, v
             if isinstance(part, str) and "${" in part and self._sub(part) in node:  # a key as written, the data interpolated
                 return True, node[self._sub(part)]
         elif isinstance(node, list) and type(part) is int and 0 <= part < len(node):
             return True, node[part]
         return False, None
 
-    def _origin(self, parts: list[Any]) -> tuple[Source, int]:
+    def _origin(self, parts: list[Any], as_written: bool = False) -> tuple[Source, int]:
         """The file holding the deepest node on `parts` that the merged spec has, and its depth."""
         nodes = [(s, s.data) for s in self.sources]
         depth = 0
         for part in parts:
-            found = [(s, child) for s, node in nodes for ok, child in [self._child(node, part)] if ok]
-            # a key as written comes before one that interpolates to it (two names that became one)
-            exact = [(s, node[part]) for s, node in nodes if isinstance(node, dict) and isinstance(part, str) and part in node]
-            found = exact + [item for item in found if all(item[0] is not s for s, _ in exact)] if exact else found
+            found = [(s, child) for s, node in nodes for ok, child in [self._child(node, part, as_written)] if ok]
             if not found:
                 break
             # the topmost file decides; lower files add to it only while both sides are mappings
@@ -486,7 +485,7 @@ class Locator:
             nodes, depth = kept, depth + 1
         return nodes[0][0], depth
 
-    def _position(self, source: Source, parts: list[Any], key: bool) -> Mark:
+    def _position(self, source: Source, parts: list[Any], key: bool, as_written: bool = False) -> Mark:
         if not parts:
             return self._root_mark(source)
         entry, consumed = self._narrow(source, parts) if self._narrowable(source) else (None, 0)
@@ -497,8 +496,8 @@ class Locator:
             except yaml.YAMLError:
                 node = None
             if isinstance(node, yaml.MappingNode) and node.value and self._is(node.value[0][0], parts[consumed - 1]):
-                return self._walk(node, parts[consumed - 1 :], key, source.file, row)
-        return self._walk(self._compose(source, 1, len(source.nl_text())), parts, key, source.file, 0)
+                return self._walk(node, parts[consumed - 1 :], key, source.file, row, as_written)
+        return self._walk(self._compose(source, 1, len(source.nl_text())), parts, key, source.file, 0, as_written)
 
     def _narrowable(self, source: Source) -> bool:
         if source._narrowable is None:
@@ -523,16 +522,18 @@ class Locator:
     def _is(self, key_node: Any, part: Any) -> bool:
         return isinstance(key_node, yaml.ScalarNode) and (key_node.value == part or self._sub(key_node.value) == part)
 
-    def _walk(self, node: Any, parts: list[Any], key: bool, file: str, offset: int) -> Mark:
+    def _walk(self, node: Any, parts: list[Any], key: bool, file: str, offset: int, as_written: bool = False) -> Mark:
         if node is None:
             return Mark(file, 1, 1)
         mark = node.start_mark
         for i, part in enumerate(parts):
             if isinstance(node, yaml.MappingNode):
                 _FLATTEN.flatten_mapping(node)
-                # a duplicate key: the first counts; a key as written before one that interpolates to it
-                pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
-                pair = pair or next(((k, v) for k, v in node.value if self._is(k, part)), None)
+                # a duplicate key: the first counts, as it does for names that became one
+                if as_written:
+                    pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+                else:
+                    pair = next(((k, v) for k, v in node.value if self._is(k, part)), None)
                 if pair is None:
                     break
                 mark = pair[0].start_mark if key and i == len(parts) - 1 else pair[1].start_mark

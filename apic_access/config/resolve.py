@@ -224,10 +224,10 @@ def _rekey(node: dict[str, Any], parts: tuple[Any, ...], variables: dict[str, st
             first = written[new]
             problems.append(
                 Problem(
-                    PathMark("", 0, 0, (*parts, key), True),
+                    PathMark("", 0, 0, (*parts, key), True, as_written=True),
                     format_path((*parts, new)),
                     f"{shown(key)} and {shown(first)} ({LINE_OF.format(0)}) are both '{new}': rename one of them",
-                    refs=(PathMark("", 0, 0, (*parts, first), True),),
+                    refs=(PathMark("", 0, 0, (*parts, first), True, as_written=True),),
                 )
             )
             continue

@@ -175,6 +175,19 @@ def test_the_platform_stack_before_the_inventory_shards_that_read_it(project: Pa
     assert listed(capsys) == [{"stack": "platform", "spec": "config/sharded.yaml"}, {"stack": "inv-1", "spec": "config/sharded.yaml"}]
 
 
+def test_a_shard_deploys_after_its_platform_stack_whatever_the_names_say(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `prod-platform` orders 50 by its name, `inv-1` 40: the shard would deploy first and read
+    # outputs its platform stack does not have yet
+    shard = SHARD.format(shard="tag:shard-1").replace("contoso/apic-access/platform", "contoso/apic-access/prod-platform")
+    stacks_project(project, inv_1=shard, prod_platform="config:\n  apic-access:spec: config/sharded.yaml\n  apic-access:shard: platform\n")
+    assert [s["stack"] for s in listed(capsys)] == ["prod-platform", "inv-1"]
+    code, out, _ = run(capsys, "stacks")
+    assert out.splitlines() == [
+        "prod-platform\tconfig/sharded.yaml\torder 50 (name prod*)",
+        "inv-1\tconfig/sharded.yaml\torder 50 (name; after its platform stack prod-platform)",
+    ]
+
+
 def test_stacks_from_a_subfolder_and_outside_any_project(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     stacks_project(project, dev="config:\n  apic-access:spec: config/dev.yaml\n")
     monkeypatch.chdir(project / "config" / "apis")

@@ -71,6 +71,15 @@ CASES = [
     ("identity_listed_twice", "qa", MIN + "  identity:\n    type: UserAssigned\n    userAssigned:\n      - name: id-apis\n      - name: ID-apis\n", [
         "SPEC:10:15: apiCenter.identity.userAssigned[1].name: 'ID-apis' is already listed as userAssigned[0] (line 9): list each identity once",
     ]),
+    # the first of the two is the one the spec keeps: a problem in it points at it, whichever is written how
+    ("kept_name_written_with_a_variable", "qa", MIN + "apis:\n  orders-${stack}:\n    title: Orders\n    kind: Rest\n  orders-qa:\n    title: Orders again\n    kind: rest\n", [
+        "SPEC:9:11: apis.orders-qa.kind: 'Rest' is not one of: rest, graphql, grpc, soap, webhook, websocket (did you mean 'rest'?)",
+        "SPEC:10:3: apis.orders-qa: 'orders-qa' and 'orders-${stack}' for stack 'qa' (line 7) are both 'orders-qa': rename one of them",
+    ]),
+    ("kept_name_written_as_is", "qa", MIN + "apis:\n  orders-qa:\n    title: Orders\n    kind: Rest\n  orders-${stack}:\n    title: Orders again\n    kind: rest\n", [
+        "SPEC:9:11: apis.orders-qa.kind: 'Rest' is not one of: rest, graphql, grpc, soap, webhook, websocket (did you mean 'rest'?)",
+        "SPEC:10:3: apis.orders-qa: 'orders-${stack}' for stack 'qa' and 'orders-qa' (line 7) are both 'orders-qa': rename one of them",
+    ]),
     ("names_equal_after_expansion", "qa", MIN + "apis:\n  orders-qa:\n    title: Orders\n    kind: rest\n  orders-${stack}:\n    title: Orders again\n    kind: rest\n", [
         "SPEC:10:3: apis.orders-qa: 'orders-${stack}' for stack 'qa' and 'orders-qa' (line 7) are both 'orders-qa': rename one of them",
     ]),
