@@ -44,6 +44,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     shown: set[str] = set()
     for path in _specs(args, sf):
         loaded, problems = preflight.check(path, args.stack, sf)
+        if args.format == "github":  # GitHub shows the first 10 annotations of a level per step
+            problems = sorted(problems, key=lambda p: (p.severity != "error", p.stands_for == 1))
         for problem in problems:
             if str(problem) not in shown:  # a stack file problem is the same for every spec
                 shown.add(str(problem))
@@ -58,7 +60,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         s = loaded.spec
         versions = sum(len(a.versions) for a in s.apis.values())
         bindings = sum(len(v.access) for a in s.apis.values() for v in a.versions.values())
-        warnings = sum(p.severity == "warning" for p in problems)
+        warnings = sum(p.stands_for for p in problems if p.severity == "warning")
         if warnings and args.strict:
             print(f"{display_path(str(path))}: {plural(warnings, 'warning')}, an error each with --strict", file=sys.stderr)
             status = 1

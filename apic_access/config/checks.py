@@ -66,17 +66,18 @@ class _Checker:
                     rest[0][0],
                     f"and {len(rest):,} more {_KINDS[kind]}, this one first ({named}): not listed one by one; the fix of the warnings above applies to each",
                     key=rest[0][2],
+                    stands_for=len(rest),
                 )
         self._repeated = {}
         return self.problems
 
-    def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error", first: list[Any] | None = None) -> None:
+    def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error", first: list[Any] | None = None, stands_for: int = 1) -> None:
         """`first`: the path of the entry `message` names by LINE_OF.format(0)."""
         refs = (mark_at(self.root, first),) if first is not None else ()
-        self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity, refs))
+        self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity, refs, stands_for=stands_for))
 
-    def warn(self, path: list[Any], message: str, *, key: bool = False) -> None:
-        self.error(path, message, key=key, severity="warning")
+    def warn(self, path: list[Any], message: str, *, key: bool = False, stands_for: int = 1) -> None:
+        self.error(path, message, key=key, severity="warning", stands_for=stands_for)
 
     def ref(self, path: list[Any], value: Any, known: list[str], what: str, fix: str, where: str = "") -> bool:
         """Report `value` at `path` unless it names one of `known`."""

@@ -45,6 +45,7 @@ class Problem:
     refs: tuple[Mark, ...] = ()
     # where the spec names the file, for a problem found inside a definition file
     referenced: Mark | None = None
+    stands_for: int = 1  # how many problems this one line tells (repeated warnings told at once)
 
     def __post_init__(self) -> None:
         if self.refs and not any(isinstance(r, PathMark) for r in self.refs):

@@ -102,7 +102,11 @@ def _describe(value: Any) -> str:
 
 def _short(value: Any) -> str:
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if len(text) <= 60:
+        return text
+    if isinstance(value, str):  # cut in the middle, quotes kept: both ends of a name tell most
+        return repr(value[:30] + "…" + value[-26:])
+    return text[:57] + "..."
 
 
 def _explain(root: Any, error: ValidationError, expansions: Expansions) -> Iterator[Problem]:

@@ -334,3 +334,36 @@ def test_the_shared_options_read_the_same_in_every_command() -> None:
             if "-q" in action.option_strings or "--subscription" in action.option_strings:
                 helps.setdefault(action.option_strings[-1], set()).add(str(action.help).removesuffix("; required"))
     assert {k: len(v) for k, v in helps.items()} == {"--quiet": 1, "--subscription": 2}  # import-ids: no stack file to read it from
+
+
+def _many_versions_without_definition_files(n: int) -> str:
+    apis = "".join(
+        f"  api-{i:02d}:\n    title: API {i}\n    kind: rest\n    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: design\n"
+        "        definitions: {openapi: {title: OpenAPI}}\n        access:\n          - authConfig: basic-auth\n            users: [alice@contoso.com]\n"
+        f"    deployments:\n      prod: {{title: Prod, environment: prod, definition: v1-0/openapi, runtimeUris: ['https://api-{i:02d}.contoso.com']}}\n"
+        for i in range(n)
+    )
+    return (
+        "specVersion: 1\napiCenter: {name: apis-dev, resourceGroup: rg-apis, location: eastus}\nenvironments:\n  prod: {title: Prod, kind: production}\n"
+        "authConfigs:\n  basic-auth: {title: Basic, http: {scheme: basic}}\napis:\n" + apis
+    )
+
+
+def test_warnings_told_in_one_line_still_count_each(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_many_versions_without_definition_files(25), encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(spec))
+    assert code == 0 and len(out.splitlines()) == 11  # ten, and one line for the other fifteen
+    assert err.endswith(", 25 warnings\n")
+    code, out, err = run(capsys, "validate", "--strict", str(spec))
+    assert (code, err) == (1, f"{spec}: 25 warnings, an error each with --strict\n")
+
+
+def test_github_annotations_put_errors_then_the_counted_lines_first(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # GitHub shows 10 annotations of a level per step: what stands for many must not be the 11th
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_many_versions_without_definition_files(25).replace("kind: rest\n    versions", "kind: Rest\n    versions", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--format", "github", str(spec))
+    levels = [line.split(" ", 1)[0] for line in out.splitlines()]
+    assert code == 1 and levels == ["::error"] + ["::warning"] * 11
+    assert "::and 15 more versions with access entries but no definition file, this one first" in out.splitlines()[1]

@@ -373,7 +373,7 @@ def test_too_long_fails_validate_at_its_path(entry: str, path: str, limit: int) 
     problems = check(_with(FULL, where, _text(limit + 1, like)))
     long = _text(limit + 1, like)
     if path == "apiCenter.name":  # a name says its kind's whole rule
-        message = f"'{long[:56]}... is {limit + 1} characters; API Center names are 3 to {limit} characters: shorten it"
+        message = f"'{long[:30]}…{long[-26:]}' is {limit + 1} characters; API Center names are 3 to {limit} characters: shorten it"
     else:
         message = f"is {limit + 1} characters long: at most {limit} allowed; shorten it"
     assert [(p.path, p.message) for p in problems] == [(format_path(where), message)]
