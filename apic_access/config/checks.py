@@ -109,6 +109,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
     known_secrets = [*secrets, *app_secrets]
 
     _check_identity(c, _map(top.get("apiCenter")).get("identity"))
+    _check_arm_names(c, top)
 
     for name, spec in secrets.items():
         spec = _map(spec)
@@ -312,6 +313,30 @@ def _check_principals(c: _Checker, p: list[Any], entry: dict[str, Any]) -> None:
             c.error([*p, "users", i], f"'{user}' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`")
     for kind in ("users", "groups", "servicePrincipals"):
         _check_case_duplicates(c, [*p, kind], _list(entry.get(kind)))
+
+
+def _check_arm_names(c: _Checker, top: dict[str, Any]) -> None:
+    """ARM and Key Vault compare resource names without regard to case: two keys of one map
+    that differ only in case are one resource, which the second would fight over."""
+    maps: list[tuple[list[Any], Any]] = [([section], top.get(section)) for section in ("environments", "authConfigs", "apis")]
+    maps.append((["keyVault", "secrets"], _map(top.get("keyVault")).get("secrets")))
+    for api, spec in _map(top.get("apis")).items():
+        maps += [(["apis", api, "versions"], _map(spec).get("versions")), (["apis", api, "deployments"], _map(spec).get("deployments"))]
+        for ver, vspec in _map(_map(spec).get("versions")).items():
+            maps.append((["apis", api, "versions", ver, "definitions"], _map(vspec).get("definitions")))
+    for p, node in maps:
+        seen: dict[str, str] = {}
+        for name in _map(node):
+            if not isinstance(name, str):
+                continue
+            first = seen.setdefault(name.lower(), name)
+            if first != name:
+                c.error(
+                    [*p, name],
+                    f"'{name}' and '{first}' ({LINE_OF.format(0)}) differ only in case: Azure names are not case-sensitive, so both are one resource; rename or merge them",
+                    key=True,
+                    first=[*p, first],
+                )
 
 
 def _check_case_duplicates(c: _Checker, p: list[Any], names: list[Any]) -> None:

@@ -144,3 +144,18 @@ def test_ten_of_a_kind_are_all_shown(tmp_path: Path) -> None:
     assert found == [
         f"SPEC:{7 + i}:13: authConfigs.unused-{i}: warning: auth config 'unused-{i}' is bound to no API version: add it to a version's `access` or remove it" for i in range(10)
     ]
+
+
+def test_names_azure_treats_as_one_resource_fail_naming_the_first(tmp_path: Path) -> None:
+    text = (
+        MIN
+        + "environments:\n  partner-env: {title: Partner, kind: production}\n  Partner-Env: {title: Partner again, kind: production}\n"
+        + "apis:\n  orders:\n    title: Orders\n    kind: rest\n    versions:\n      v1-0: {title: v1, lifecycleStage: design}\n"
+        + "      V1-0: {title: v1 again, lifecycleStage: design}\n"
+    )
+    assert problems(tmp_path, text) == [
+        "SPEC:8:3: environments.Partner-Env: 'Partner-Env' and 'partner-env' (line 7) differ only in case: "
+        "Azure names are not case-sensitive, so both are one resource; rename or merge them",
+        "SPEC:15:7: apis.orders.versions.V1-0: 'V1-0' and 'v1-0' (line 14) differ only in case: "
+        "Azure names are not case-sensitive, so both are one resource; rename or merge them",
+    ]
