@@ -12,6 +12,9 @@ lists replace (config/resolve.py `merge`), so:
 - list entries stay whole (an access entry still needs its authConfig): a list in an overlay
   replaces the base's, entries and all;
 - everything else (types, enums, patterns, unknown keys) is checked as for a complete spec.
+
+yaml-language-server reads Draft-07 only, so both variants are written in what Draft-07 and
+2020-12 read alike (`portable`), and the file says draft-07.
 """
 
 from __future__ import annotations
@@ -31,11 +34,39 @@ _LISTS = ("allOf", "anyOf", "oneOf")
 _DROPPED = ("required", "dependentRequired", "minProperties")
 _DEFS = "#/$defs/"
 FULL, OVERLAY = "spec", "overlay"
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+# keywords whose values are subschemas: a map of them, one, or a list
+_SUB_MAPS = ("$defs", "properties", "patternProperties", "dependentSchemas")
+_SUB_ONE = ("additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else")
+
+
+def portable(node: Any) -> Any:
+    """`node` as Draft-07 and Draft 2020-12 both read it (the 2020-12 meaning kept)."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SUB_MAPS and isinstance(value, dict):
+            out[key] = {name: portable(sub) for name, sub in value.items()}
+        elif key in _SUB_ONE and isinstance(value, dict):
+            out[key] = portable(value)
+        elif key in _LISTS and isinstance(value, list):
+            out[key] = [portable(sub) for sub in value]
+        else:
+            out[key] = copy.deepcopy(value)
+    extra: list[Any] = []
+    if "dependentSchemas" in out:  # not in Draft-07: "if K is there, S applies" says the same
+        extra += [{"if": {"required": [k]}, "then": sub} for k, sub in out.pop("dependentSchemas").items()]
+    if "$ref" in out and len(out) > 1:  # Draft-07 ignores what stands beside a $ref
+        extra.insert(0, {"$ref": out.pop("$ref")})
+    if extra:
+        out["allOf"] = [*out.get("allOf", []), *extra]
+    return out
 
 
 @cache
 def editor_schema() -> dict[str, Any]:
-    full = schema()
+    full = portable(schema())
     defs: dict[str, Any] = dict(full["$defs"])
     root = {k: v for k, v in full.items() if k not in ("$schema", "$id", "$defs")}
     variants: dict[str, str] = {}  # def name -> the def its overlay variant is
@@ -76,7 +107,7 @@ def editor_schema() -> dict[str, Any]:
     if clash:
         raise RuntimeError(f"schema.json defines {sorted(clash)}, names the editor schema needs: rename them")
     return {
-        "$schema": full["$schema"],
+        "$schema": DRAFT_07,
         "$id": full["$id"],
         "title": full["title"],
         "description": full["description"],

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from apic_access.config.editor_schema import editor_schema, published_text
+from apic_access.config.editor_schema import editor_schema, portable, published_text
 from apic_access.config.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,9 +32,10 @@ def errors(doc: Any, engine: type[Any] = jsonschema.Draft202012Validator, sch: d
 def test_the_published_schema_is_generated_from_the_packaged_one() -> None:
     published = (ROOT / "config" / "schema.json").read_text(encoding="utf-8")
     assert published == published_text(), "regenerate it: apic-access schema > config/schema.json"
-    jsonschema.Draft202012Validator.check_schema(json.loads(published))
-    # the complete spec's schema is the packaged one, as the validator reads it
-    assert editor_schema()["$defs"]["spec"] == {k: v for k, v in schema().items() if k not in ("$schema", "$id", "$defs")}
+    # the complete spec's schema is the packaged one, as the validator reads it, in words Draft-07 reads too
+    packaged = portable(schema())
+    assert editor_schema()["$defs"]["spec"] == {k: v for k, v in packaged.items() if k not in ("$schema", "$id", "$defs")}
+    assert {k: editor_schema()["$defs"][k] for k in packaged["$defs"]} == packaged["$defs"]
 
 
 def test_the_schema_command_prints_the_published_schema() -> None:
@@ -87,15 +88,58 @@ def test_an_overlay_is_checked_for_what_it_says(overlay: dict[str, Any], expecte
     assert errors({**OVERLAY, **overlay}, engine) == expected
 
 
+def spec(**changes: Any) -> dict[str, Any]:
+    """config/dev.yaml, a complete spec, with `changes` (dotted path: value) made."""
+    doc = yaml.safe_load((ROOT / "config" / "dev.yaml").read_text(encoding="utf-8"))
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        node = doc
+        for part in parents:
+            node = node[int(part) if isinstance(node, list) else part]
+        node[last] = value
+    return doc
+
+
+LICENSE = "apis.petstore.license"
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.__name__)
 @pytest.mark.parametrize(
-    "doc",
+    ("doc", "where"),
     [
-        {"specVersion": 1, "apiCenter": {"location": "westeurope"}},
-        {"specVersion": 1, "apiCenter": {"name": "x", "resourceGroup": "rg", "location": "eastus"}, "apis": {"petstore": {"title": "Petstore"}}},
-        {"apiCenter": {"name": "x", "resourceGroup": "rg", "location": "eastus", "locaton": "y"}},
+        ({"specVersion": 1, "apiCenter": {"location": "westeurope"}}, "apiCenter"),
+        ({"specVersion": 1, "apiCenter": {"name": "x", "resourceGroup": "rg", "location": "eastus"}, "apis": {"petstore": {"title": "Petstore"}}}, "apis.petstore"),
+        ({"apiCenter": {"name": "x", "resourceGroup": "rg", "location": "eastus", "locaton": "y"}}, ""),
+        # what Draft-07 ignores beside a $ref: maxLength, maxItems
+        (spec(**{f"{LICENSE}.url": "https://opensource.org/" + "x" * 200}), f"{LICENSE}.url"),
+        (spec(**{"environments.dev-env.server.managementPortalUris": [f"https://portal{i}.contoso.com" for i in range(30)]}), "environments.dev-env.server.managementPortalUris"),
+        (spec(**{"environments.dev-env.onboarding.developerPortalUris": ["https://a.contoso.com", "https://b.contoso.com"]}), "environments.dev-env.onboarding.developerPortalUris"),
+        # dependentSchemas, which Draft-07 does not have
+        (spec(**{f"{LICENSE}.identifier": "MIT"}), f"{LICENSE}.identifier"),
     ],
-    ids=["missing-names", "missing-kind", "unknown-key-and-version"],
+    ids=["missing-names", "missing-kind", "unknown-key-and-version", "long-url", "portal-uris", "developer-portal-uris", "url-and-identifier"],
 )
-def test_a_complete_spec_gets_every_error_of_the_complete_schema(doc: dict[str, Any]) -> None:
-    found = errors(doc)
-    assert found and found == errors(doc, sch=schema())
+def test_a_complete_spec_gets_every_error_of_the_complete_schema(doc: dict[str, Any], where: str, engine: type[Any]) -> None:
+    found = errors(doc, engine)
+    assert where in [path for path, _ in found]
+    assert found == errors(doc, sch=schema())
+
+
+def test_the_published_schema_reads_alike_in_both_drafts() -> None:
+    published = json.loads((ROOT / "config" / "schema.json").read_text(encoding="utf-8"))
+    assert published["$schema"] == "http://json-schema.org/draft-07/schema#"  # yaml-language-server reads Draft-07 only
+    for engine in ENGINES:
+        engine.check_schema(published)
+    draft_2020_only = {"dependentSchemas", "dependentRequired", "prefixItems", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$anchor", "minContains", "maxContains"}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            assert not draft_2020_only & node.keys()
+            assert "$ref" not in node or len(node) == 1, f"Draft-07 ignores {sorted(node)} beside $ref"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(published)
