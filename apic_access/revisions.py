@@ -55,10 +55,10 @@ class Repository:
     workdir: Path
     _top: Path | None = None
     _prefix: str = ""
-    _project: str = ""  # the project folder, relative to the repository's top
+    project_rel: str = ""  # the project folder, relative to the repository's top
     _trees: dict[str, Path] | None = None
 
-    def _git(self, *args: str, what: str) -> str:
+    def git(self, *args: str, what: str) -> str:
         try:
             return subprocess.run(["git", *args], capture_output=True, check=True, text=True).stdout
         except FileNotFoundError as exc:
@@ -69,10 +69,10 @@ class Repository:
 
     def top(self, what: str) -> Path:
         if self._top is None:
-            self._top = Path(self._git("rev-parse", "--show-toplevel", what=what).strip())
-            self._prefix = self._git("rev-parse", "--show-prefix", what=what).strip()
+            self._top = Path(self.git("rev-parse", "--show-toplevel", what=what).strip())
+            self._prefix = self.git("rev-parse", "--show-prefix", what=what).strip()
             project = project_folder().resolve()
-            self._project = project.relative_to(self._top.resolve()).as_posix() if project.is_relative_to(self._top.resolve()) else ""
+            self.project_rel = project.relative_to(self._top.resolve()).as_posix() if project.is_relative_to(self._top.resolve()) else ""
         return self._top
 
     def commit(self, rev: str, what: str) -> None:
@@ -107,14 +107,14 @@ class Repository:
 
     def project_at(self, rev: str) -> Path:
         tree = self.tree(rev)
-        return tree / self._project if self._project else tree
+        return tree / self.project_rel if self.project_rel else tree
 
     def rel(self, path: str) -> str:
         """REV:PATH's path as git reads it: relative to the top, ./PATH relative to here."""
         return str(Path(self._prefix) / path[2:]) if path.startswith("./") else path
 
     def stack_file_rel(self, stack: str) -> str:
-        return f"{self._project}/Pulumi.{stack}.yaml" if self._project else f"Pulumi.{stack}.yaml"
+        return f"{self.project_rel}/Pulumi.{stack}.yaml" if self.project_rel else f"Pulumi.{stack}.yaml"
 
 
 def _shown(spec: Path, project: Path) -> str:
@@ -195,3 +195,15 @@ def at(side: Side) -> str:
 
 def _value(value: str | None) -> str:
     return f"`{value}`" if value is not None else "(not set)"
+
+
+def removed_since(rev: str) -> list[str]:
+    """The stacks whose Pulumi.<stack>.yaml exists at `rev` but not in the working tree, by name:
+    a pull request that deletes a stack file is listed with them, so its diff is seen."""
+    repo = Repository(Path("."))
+    repo.commit(rev, f"--since {rev}")
+    folder = f"{repo.project_rel}/" if repo.project_rel else ""
+    listed = repo.git("-C", str(repo.top(rev)), "ls-tree", "--name-only", rev, "--", folder or ".", what=f"--since {rev}").splitlines()
+    here = project_folder()
+    names = [Path(p).name[len("Pulumi.") : -len(".yaml")] for p in listed if Path(p).name.startswith("Pulumi.") and p.endswith(".yaml")]
+    return sorted(n for n in names if n and not (here / f"Pulumi.{n}.yaml").is_file())
