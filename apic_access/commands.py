@@ -194,14 +194,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument(
         "base",
         nargs="?",
+        metavar="BASE",
         help="the spec before (instead of --base): a file, REV:PATH (read with REV's Pulumi.<stack>.yaml when it has one) or REV: (the stack at REV)",
     )
-    d.add_argument("head", nargs="?", help="the spec after, with BASE: a file (read with the working tree's Pulumi.<stack>.yaml), REV:PATH or REV:")
+    d.add_argument("head", nargs="?", metavar="HEAD", help="the spec after, with BASE: a file (read with the working tree's Pulumi.<stack>.yaml), REV:PATH or REV:")
     d.add_argument(
         "--base",
         dest="base_rev",
         metavar="REV",
-        help="the stack before: Pulumi.<stack>.yaml at this git revision and the spec it names there (no stack file there: a new stack)",
+        help="the stack before: Pulumi.<stack>.yaml at this git revision and the spec it names there, no stack file there: a new stack "
+        "(default: none, BASE HEAD give two specs instead)",
     )
     d.add_argument(
         "--head",
@@ -209,7 +211,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="REV",
         help="the stack after, with --base (default: the working tree's Pulumi.<stack>.yaml and the spec it names; none: the stack is deleted)",
     )
-    options.stack(d, "picks ${stack} in both specs")
+    options.stack(d, "picks Pulumi.<stack>.yaml and ${stack} on both sides")
     options.formats(d, {"markdown": "for a pull request comment", "json": "for tools", "text": "for a terminal"}, "markdown")
     options.output(d, "the diff")
     d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (default: exit 0 whatever changes), for pipelines")
