@@ -128,11 +128,22 @@ def cmd_stacks(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"apic-access stacks: {plural(len(problems), 'error')} in the stack files", file=sys.stderr)
         return 1
+    removed: list[str] = []
+    if args.since is not None:
+        from . import revisions
+
+        try:
+            removed = revisions.removed_since(args.since)
+        except revisions.RevisionError as exc:
+            print(f"apic-access stacks: {exc}", file=sys.stderr)
+            return 2
     if args.format == "json":
-        print(json.dumps([{"stack": s.name, "spec": s.spec} for s in found]))
+        print(json.dumps([*({"stack": s.name, "spec": s.spec} for s in found), *({"stack": name, "removed": True} for name in removed)]))
     else:
         for s in found:
             print(f"{s.name}\t{s.spec}\torder {s.order} ({s.why})")
+        for name in removed:
+            print(f"{name}\t(Pulumi.{name}.yaml deleted since {args.since})")
     return 0
 
 
@@ -191,6 +202,12 @@ def parser(*, plan_tools: bool = True) -> argparse.ArgumentParser:
 
     st = sub.add_parser("stacks", help="list the project's stacks (Pulumi.<stack>.yaml) in deploy order, with their specs")
     options.formats(st, {"text": "STACK, SPEC, order", "json": '[{"stack": ..., "spec": ...}] for a workflow matrix'}, "text")
+    st.add_argument(
+        "--since",
+        metavar="REV",
+        help='also the stacks whose stack file exists at this git revision but not here, last (json: {"stack": ..., "removed": true}), '
+        "for a pull request's plan diff (default: only the stack files here)",
+    )
     st.set_defaults(func=cmd_stacks)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the spec, as editors read it (config/schema.json; overlays with `extends` too)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from apic_access.config.spec import Loaded, load_spec
 
 from . import diff as diff_mod
 from . import graph as graph_mod
-from . import import_ids, options, preflight
+from . import import_ids, options, preflight, revisions
 from . import plan as plan_mod
 from .progress import Progress
 from .recorder import Recording, record
@@ -31,11 +30,12 @@ class CommandError(Exception):
         self.code = code
 
 
-def checked(path: Path, stack: str) -> tuple[Loaded, StackFile]:
+def checked(path: Path, stack: str, sf: StackFile | None = None, project_dir: Path | None = None) -> tuple[Loaded, StackFile]:
     """Validate like `validate` (spec, Pulumi.<stack>.yaml, sharding, policy): errors stop
-    the command with exit 1, warnings go to stderr."""
-    sf = read_stack_file(stack)
-    loaded, problems = preflight.check(path, stack, sf)
+    the command with exit 1, warnings go to stderr. `sf`: the stack file to check with (default:
+    the working tree's), read in `project_dir` (a revision's project folder, for `diff`)."""
+    sf = sf if sf is not None else read_stack_file(stack)
+    loaded, problems = preflight.check(path, stack, sf, project_dir)
     if loaded is None:
         raise CommandError("\n".join(str(p) for p in problems))
     for warning in problems:
@@ -51,48 +51,23 @@ def recording_for(
     lookups: dict[str, str] | None = None,
     progress: Progress | None = None,
     phase: str = "",
+    sf: StackFile | None = None,
+    project_dir: Path | None = None,
 ) -> Recording:
     """Validate first, then record the program with the stack's non-secret settings (shard,
     platform stack) from Pulumi.<stack>.yaml. A failure the program reports (an Entra name
     that does not resolve, a platform stack naming another API center) is the user's to fix:
-    exit 1 with its message, never an internal error. `progress` counts the recording as `phase`."""
+    exit 1 with its message, never an internal error. `progress` counts the recording as `phase`.
+    `sf` / `project_dir`: another stack file than the working tree's (a revision's, for `diff`)."""
     if progress is not None:
         progress.clear()  # warnings go on lines of their own
-    loaded, sf = checked(path, stack)
-    config = {f"apic-access:{k}": v for k in ("shard", "platformStack") if (v := sf.setting(k)) is not None}
+    loaded, sf = checked(path, stack, sf, project_dir)
+    config = {f"apic-access:{k}": v for k in revisions.RECORDED if (v := sf.setting(k)) is not None}
     on_register = progress.phase(phase) if progress is not None else None
     try:
         return record(path, stack=stack, config=config, subscription=subscription, lookups=lookups, on_register=on_register)
     except pulumi.RunError as exc:
         raise CommandError(f"{display_path(str(path))}: stack '{stack}': {exc}") from None
-
-
-def materialize(ref: str, workdir: Path) -> Path | None:
-    """A spec argument: a file, or REV:PATH from git. For a revision the whole repository is
-    extracted as it was (`git archive`), so `extends` and definition files resolve wherever
-    they live; a spec that did not exist at that revision is None (an empty stack)."""
-    if Path(ref).is_file() or ":" not in ref:
-        return Path(ref)
-    rev, path = ref.split(":", 1)
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, check=True, text=True).stdout.strip()
-        prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], capture_output=True, check=True, text=True).stdout.strip()
-        subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], capture_output=True, check=True)
-        # git reads REV:PATH relative to the repository's top; ./PATH is relative to here
-        rel = str(Path(prefix) / path[2:]) if path.startswith("./") else path
-        if subprocess.run(["git", "-C", top, "cat-file", "-e", f"{rev}:{rel}"], capture_output=True).returncode != 0:
-            return None
-        tar = subprocess.run(["git", "-C", top, "archive", "--format=tar", rev], capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(workdir)], input=tar, check=True, capture_output=True)
-        # the extracted tree is the repository as it was: it bounds what the spec may read, as
-        # the work tree does (config/project.py), even where no Pulumi.yaml sits above the spec
-        subprocess.run(["git", "init", "-q", str(workdir)], check=True, capture_output=True)
-    except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) and isinstance(exc.stderr, bytes) and exc.stderr else ""
-        detail = detail or (f"'{rev}' is not a revision of this repository" if isinstance(exc, subprocess.CalledProcessError) else str(exc))
-        raise CommandError(f"cannot read '{ref}' from git: {detail}: give a file, or REV:PATH inside a git repository", 2) from None
-    return workdir / rel
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -103,18 +78,48 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def diff_sides(args: argparse.Namespace, repo: revisions.Repository) -> tuple[revisions.Side, revisions.Side]:
+    """BASE and HEAD as given: `--base REV [--head REV]` (the stack as a whole; HEAD defaults to
+    the working tree's stack), or two specs (files, REV:PATH, or REV: for the stack at REV)."""
+    stack = args.stack
+    if args.base_rev is not None:
+        if args.base is not None:
+            raise CommandError(f"diff: give either --base REV (stack '{stack}' at REV) or BASE HEAD (two specs), not both", 2)
+        base = revisions.stack_at(repo, args.base_rev, stack, f"--base {args.base_rev}")
+        head = revisions.stack_at(repo, args.head_rev, stack, f"--head {args.head_rev}") if args.head_rev is not None else revisions.stack_here(stack)
+        if base.spec is None and head.spec is None:
+            raise CommandError(f"diff: stack '{stack}' has no Pulumi.{stack}.yaml at {args.base_rev} nor {revisions.at(head)}: check --stack", 2)
+        return base, head
+    if args.head_rev is not None:
+        raise CommandError("diff: --head REV goes with --base REV", 2)
+    if args.base is None or args.head is None:
+        raise CommandError(f"diff: give --base REV (stack '{stack}' at REV against the working tree's), or BASE HEAD (two specs)", 2)
+    base, head = revisions.spec_side(repo, args.base, stack), revisions.spec_side(repo, args.head, stack)
+    if head.spec is None and not head.whole:
+        raise CommandError(f"'{args.head}' does not exist at that revision: the spec after the change must exist", 2)
+    return base, head
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp, Progress("diff", quiet=args.quiet) as progress:
-        base_path = materialize(args.base, Path(tmp) / "base")
-        head_path = materialize(args.head, Path(tmp) / "head")
-        if head_path is None:
-            raise CommandError(f"'{args.head}' does not exist at that revision: the spec after the change must exist", 2)
-        head = recording_for(head_path, args.stack, progress=progress, phase="head")
-        base = recording_for(base_path, args.stack, progress=progress, phase="base") if base_path is not None else Recording(project=head.project, stack=args.stack)
-        existing = diff_mod.existing_ids(load_spec(head_path, stack=args.stack).spec)
+        try:
+            base_side, head_side = diff_sides(args, revisions.Repository(Path(tmp)))
+        except revisions.RevisionError as exc:
+            raise CommandError(f"{exc}: give a file, REV:PATH or --base REV inside a git repository", 2) from None
+
+        def recorded(side: revisions.Side, phase: str) -> Recording | None:
+            if side.spec is None:
+                return None
+            return recording_for(side.spec, args.stack, progress=progress, phase=phase, sf=side.sf, project_dir=side.project)
+
+        head = recorded(head_side, "head")
+        base = recorded(base_side, "base")
+        project = (head or base or Recording(project="apic-access", stack=args.stack)).project
+        head = head or Recording(project=project, stack=args.stack)
+        base = base or Recording(project=project, stack=args.stack)
+        existing = diff_mod.existing_ids(load_spec(head_side.spec, stack=args.stack).spec) if head_side.spec is not None else None
     d = diff_mod.diff(base, head, existing)
-    if base_path is None:
-        d.note = f"`{args.base}` does not exist: the stack is new, everything is created."
+    d.note = "\n".join(revisions.notes(base_side, head_side, args.stack)) or None
     text = {"json": diff_mod.to_json, "markdown": diff_mod.to_markdown, "text": diff_mod.to_text}[args.format](d)
     _write(text, args.output)
     return 2 if args.exit_code and not d.empty else 0
@@ -182,10 +187,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     options.quiet(p)
     p.set_defaults(func=cmd_plan)
 
-    d = sub.add_parser("diff", help="resources added, removed and changed between two specs (files or git REV:PATH)")
-    d.add_argument("base", help="the spec before, e.g. main:config/dev.yaml or a file")
-    d.add_argument("head", help="the spec after, e.g. config/dev.yaml")
-    options.stack(d, "picks ${stack} in both specs")
+    d = sub.add_parser(
+        "diff",
+        help="resources added, removed and changed: a stack at a git revision against the working tree's (--base REV), or between two specs",
+    )
+    d.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="the spec before (instead of --base): a file, REV:PATH (read with REV's Pulumi.<stack>.yaml when it has one) or REV: (the stack at REV)",
+    )
+    d.add_argument("head", nargs="?", metavar="HEAD", help="the spec after, with BASE: a file (read with the working tree's Pulumi.<stack>.yaml), REV:PATH or REV:")
+    d.add_argument(
+        "--base",
+        dest="base_rev",
+        metavar="REV",
+        help="the stack before: Pulumi.<stack>.yaml at this git revision and the spec it names there, no stack file there: a new stack "
+        "(default: none, BASE HEAD give two specs instead)",
+    )
+    d.add_argument(
+        "--head",
+        dest="head_rev",
+        metavar="REV",
+        help="the stack after, with --base (default: the working tree's Pulumi.<stack>.yaml and the spec it names; none: the stack is deleted)",
+    )
+    options.stack(d, "picks Pulumi.<stack>.yaml and ${stack} on both sides")
     options.formats(d, {"markdown": "for a pull request comment", "json": "for tools", "text": "for a terminal"}, "markdown")
     options.output(d, "the diff")
     d.add_argument("--exit-code", action="store_true", help="exit 2 when anything changes (default: exit 0 whatever changes), for pipelines")

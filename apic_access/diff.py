@@ -60,7 +60,7 @@ class Entry:
 class Diff:
     stack: str
     entries: list[Entry] = field(default_factory=list)
-    note: str | None = None  # e.g. the stack is new at BASE
+    note: str | None = None  # e.g. the stack is new at BASE; one line per note
     # both recordings' stand-in GUIDs and their labels: compared as GUIDs, shown as labels
     placeholders: dict[str, str] = field(default_factory=dict)
 
@@ -321,7 +321,7 @@ def _cell(text: str) -> str:
 
 
 def to_markdown(d: Diff) -> str:
-    head = f"### apic-access plan diff: stack {md.code(d.stack)}" + (f"\n\n{d.note}" if d.note else "")
+    head = f"### apic-access plan diff: stack {md.code(d.stack)}" + ("\n\n" + d.note.replace("\n", "\n\n") if d.note else "")
     if d.empty:
         return f"{head}\n\nNo changes: this spec change leaves Azure as it is.\n"
     lines = [head, "", f"**{d.summary()}.**", ""]

@@ -262,3 +262,133 @@ def test_a_principal_added_shows_what_it_stands_for(config: Path, capsys: pytest
         "| **create** | `authorization:RoleAssignment` | `petstore/v1-0/petstore-key/users/erin@contoso.com` | "
         "Azure API Center Credential Access Reader -&gt; User &lt;object id of user Erin@contoso.com&gt; at securityRequirements/petstore-key |"
     ) in out.splitlines()
+
+
+# A diff of a stack at a revision (`--base REV`) reads that revision's Pulumi.<stack>.yaml: the
+# spec it names there and the settings it records with (shard, platform stack). The working
+# tree's stack file is HEAD's only.
+
+
+def project_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
+    """A git repository holding the project's stack files and specs, committed, as the current folder."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for f in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(f, repo / f.name)
+    shutil.copytree(ROOT / "config", repo / "config")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    commit(git)
+    monkeypatch.chdir(repo)
+    return repo, git
+
+
+def commit(git: list[str]) -> None:
+    import subprocess
+
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "change"], check=True)
+
+
+def test_a_stack_file_naming_another_spec_is_the_change_pulumi_up_makes(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, _ = project_repo(tmp_path, monkeypatch)
+    edit(repo / "Pulumi.prod.yaml", "apic-access:spec: config/prod.yaml", "apic-access:spec: config/dev.yaml")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--format", "text", "--exit-code", "--quiet")
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "The stack's spec changes: `config/prod.yaml` at HEAD → `config/dev.yaml` in the working tree (Pulumi.prod.yaml, `apic-access:spec`).",
+        "Stack 'prod': 3 to replace, 4 to delete in Azure, 30 to create, 8 to update in place",
+    ]
+    assert "  +- apicenter:Service contoso-apis-prod: replace (create, then delete)" in lines
+    # the spec named explicitly at the base revision reads the same
+    code, out = run(capsys, "diff", "HEAD:config/prod.yaml", "config/dev.yaml", "--stack", "prod", "--format", "text", "--quiet")
+    assert out.splitlines()[0] == "Stack 'prod': 3 to replace, 4 to delete in Azure, 30 to create, 8 to update in place"
+
+
+def test_a_spec_moved_with_its_stack_file_changes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, _ = project_repo(tmp_path, monkeypatch)
+    (repo / "config" / "prod.yaml").rename(repo / "config" / "prod-main.yaml")
+    edit(repo / "config" / "sharded.yaml", "extends: prod.yaml", "extends: prod-main.yaml")
+    edit(repo / "Pulumi.prod.yaml", "apic-access:spec: config/prod.yaml", "apic-access:spec: config/prod-main.yaml")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--format", "text", "--exit-code", "--quiet")
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "The stack's spec changes: `config/prod.yaml` at HEAD → `config/prod-main.yaml` in the working tree (Pulumi.prod.yaml, `apic-access:spec`).",
+            "No changes for stack 'prod'.",
+        ],
+    )
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--quiet")  # the pull-request comment
+    assert out.splitlines()[2:] == [
+        "The stack's spec changes: `config/prod.yaml` at HEAD → `config/prod-main.yaml` in the working tree (Pulumi.prod.yaml, `apic-access:spec`).",
+        "",
+        "No changes: this spec change leaves Azure as it is.",
+    ]
+
+
+def test_a_stack_file_new_since_the_base_is_a_new_stack(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, git = project_repo(tmp_path, monkeypatch)
+    # a spec already at the base, but no stack deployed it: no stack file there
+    (repo / "config" / "test.yaml").write_text("specVersion: 1\napiCenter: {name: apis-t, resourceGroup: rg-t, location: eastus}\n", encoding="utf-8")
+    commit(git)
+    (repo / "config" / "test.yaml").write_text("specVersion: 1\napiCenter: {name: apis-t2, resourceGroup: rg-t, location: eastus}\n", encoding="utf-8")
+    (repo / "Pulumi.test.yaml").write_text("config:\n  apic-access:spec: config/test.yaml\n", encoding="utf-8")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "test", "--format", "text", "--quiet")
+    assert code == 0
+    assert out.splitlines() == [
+        "`Pulumi.test.yaml` does not exist at HEAD: stack 'test' is new, everything is created.",
+        "Stack 'test': 0 to replace, 0 to delete in Azure, 2 to create, 0 to update in place",
+        "  + apicenter:Service apis-t2: create",
+        "  + resources:ResourceGroup rg-t: create",
+    ]
+
+
+def test_a_deleted_stack_file_shows_every_resource_it_leaves(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, _ = project_repo(tmp_path, monkeypatch)
+    (repo / "Pulumi.prod.yaml").unlink()
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--format", "text", "--exit-code", "--quiet")
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "`Pulumi.prod.yaml` does not exist in the working tree: stack 'prod' is no longer deployed. Its resources stay in Azure, "
+        "managed by no pipeline, and `pulumi destroy --stack prod` would do what is listed below; keep the stack file to keep managing them.",
+        "Stack 'prod': 0 to replace, 31 to delete in Azure, 0 to create, 0 to update in place, 2 to drop from the stack but keep in Azure",
+    ]
+    # no stack file on either side: a mistyped --stack, not an empty diff
+    code = main(["diff", "--base", "HEAD", "--stack", "prd", "--quiet"])
+    assert code == 2
+    assert "stack 'prd' has no Pulumi.prd.yaml at HEAD nor in the working tree: check --stack" in capsys.readouterr().err
+
+
+def test_the_base_is_recorded_with_the_base_revisions_shard(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, git = project_repo(tmp_path, monkeypatch)
+    (repo / "Pulumi.inv.yaml").write_text("config:\n  apic-access:spec: config/sharded.yaml\n  apic-access:shard: platform\n", encoding="utf-8")
+    commit(git)
+    (repo / "Pulumi.inv.yaml").write_text("config:\n  apic-access:spec: config/sharded.yaml\n", encoding="utf-8")  # the whole inventory now
+    expected = [
+        "`apic-access:shard` changes: `platform` at HEAD → (not set) in the working tree (Pulumi.inv.yaml).",
+        "Stack 'inv': 0 to replace, 0 to delete in Azure, 9 to create, 0 to update in place",
+    ]
+    for args in (["--base", "HEAD"], ["HEAD:", "config/sharded.yaml"], ["HEAD:config/sharded.yaml", "config/sharded.yaml"]):
+        code, out = run(capsys, "diff", *args, "--stack", "inv", "--format", "text", "--quiet")
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[:2] == expected, args
+        assert "  + apicenter:Api petstore: create" in lines
+
+
+def test_diff_says_which_sides_it_needs(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project_repo(tmp_path, monkeypatch)
+    for args, message in (
+        ([], "diff: give --base REV (stack 'dev' at REV against the working tree's), or BASE HEAD (two specs)"),
+        (["--base", "HEAD", "config/dev.yaml"], "diff: give either --base REV (stack 'dev' at REV) or BASE HEAD (two specs), not both"),
+        (["--head", "HEAD", "HEAD:", "config/dev.yaml"], "diff: --head REV goes with --base REV"),
+        (["--base", "nope"], "cannot read --base nope from git: 'nope' is not a revision of this repository"),
+    ):
+        code = main(["diff", *args])
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, ""), args
+        assert message in err, args

@@ -133,6 +133,9 @@ def test_deploy_verifies_the_live_service_after_pulumi_up() -> None:
 
 MATRIX = {"include": "${{ fromJSON(needs.stacks.outputs.stacks) }}"}
 SOME_STACKS = "needs.stacks.outputs.stacks != '[]'"
+# the plan diff also runs for the stack files a pull request deletes: `stacks --since`
+DIFF_MATRIX = {"include": "${{ fromJSON(needs.stacks.outputs.diffs) }}"}
+SOME_DIFFS = "needs.stacks.outputs.diffs != '[]'"
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.name)
@@ -141,14 +144,15 @@ def test_every_matrix_runs_the_stacks_the_stacks_job_found(workflow: Path) -> No
     doc = yaml.safe_load(workflow.read_text())
     jobs = doc["jobs"]
     assert list(jobs)[0] == "stacks"
-    assert jobs["stacks"]["outputs"] == {"stacks": "${{ steps.list.outputs.stacks }}"}
+    assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
     matrix_jobs = {name: job for name, job in jobs.items() if "strategy" in job}
     assert set(matrix_jobs) == set(jobs) - {"stacks"}
     for name, job in matrix_jobs.items():
-        assert job["strategy"]["matrix"] == MATRIX, name
+        diffs = name == "plan-diff"
+        assert job["strategy"]["matrix"] == (DIFF_MATRIX if diffs else MATRIX), name
         assert "stacks" in ([job["needs"]] if isinstance(job["needs"], str) else job["needs"]), name
         # an empty list would be a matrix GitHub refuses: the job is skipped instead
-        assert job["if"].startswith(SOME_STACKS), name
+        assert job["if"].startswith(SOME_DIFFS if diffs else SOME_STACKS), name
     assert not re.search(r"\bstack:\s*\[", workflow.read_text())
     assert "config/${STACK}.yaml" not in workflow.read_text()  # a stack's spec is where its stack file says
 
@@ -158,28 +162,63 @@ def test_deploy_runs_one_stack_at_a_time_and_stops_at_the_first_failure() -> Non
     assert up["strategy"] == {"max-parallel": 1, "fail-fast": True, "matrix": MATRIX}
 
 
-def test_the_plan_diff_reads_each_stacks_own_spec() -> None:
-    job = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())["jobs"]["plan-diff"]
+def test_the_plan_diff_reads_each_side_with_its_own_stack_file() -> None:
+    """The base branch's stack file names the spec the base side reads (and its shard): never
+    the pull request's spec path read at the base revision."""
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())["jobs"]
+    job = jobs["plan-diff"]
     step = next(s for s in job["steps"] if "apic-access diff" in s.get("run", ""))
-    assert step["env"]["SPEC"] == "${{ matrix.spec }}"
-    assert '"origin/${BASE_REF}:${SPEC}" "${SPEC}" --stack "${STACK}"' in step["run"]
+    assert step["env"] == {"BASE_REF": "${{ github.base_ref }}", "STACK": "${{ matrix.stack }}"}
+    assert 'apic-access diff --base "origin/${BASE_REF}" --stack "${STACK}" --format markdown --output plan.md' in step["run"]
+    assert "matrix.spec" not in str(job)
+    # deleting every stack file skips validate: the plan diff still runs and shows the deletions
+    assert "needs.validate.result == 'skipped'" in job["if"] and "!cancelled()" in job["if"]
+    assert jobs["stacks"]["outputs"]["diffs"] == "${{ steps.list.outputs.diffs }}"
+    for name in ("stacks", "plan-diff"):
+        checkout = next(s for s in jobs[name]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["fetch-depth"] == 0, name  # origin/<base branch>
 
 
-def stacks_job(project: Path, workflow: str = "deploy.yml") -> tuple[subprocess.CompletedProcess[str], str]:
+def test_the_plan_diff_matrix_holds_the_stack_files_a_pull_request_deletes(tmp_path: Path) -> None:
+    for f in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    base_branch(tmp_path)
+    (tmp_path / "Pulumi.prod.yaml").unlink()
+    result, output = stacks_job(tmp_path, "pull-request.yml", BASE_REF="main")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert output.splitlines() == [
+        'stacks=[{"stack": "dev", "spec": "config/dev.yaml"}]',
+        'diffs=[{"stack": "dev", "spec": "config/dev.yaml"}, {"stack": "prod", "removed": true}]',
+    ]
+    assert result.stdout.splitlines() == ["dev\tconfig/dev.yaml\torder 10 (name dev*)", "prod\t(Pulumi.prod.yaml deleted since origin/main)"]
+
+
+def base_branch(project: Path) -> None:
+    """`project` as a git repository whose origin/main holds what it holds now, as the pull
+    request's checkout (fetch-depth 0) leaves it."""
+    git = ["git", "-C", str(project), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base", "--allow-empty"], check=True)
+    subprocess.run([*git, "update-ref", "refs/remotes/origin/main", "HEAD"], check=True)
+
+
+def stacks_job(project: Path, workflow: str = "deploy.yml", **env_vars: str) -> tuple[subprocess.CompletedProcess[str], str]:
     """Runs the stacks job's script as GitHub would (bash -e): the result and what it wrote to GITHUB_OUTPUT."""
     job = yaml.safe_load((ROOT / ".github" / "workflows" / workflow).read_text())["jobs"]["stacks"]
     script = next(s for s in job["steps"] if s.get("id") == "list")["run"].replace(".venv/bin/apic-access", f"{sys.executable} -m apic_access.cli")
     output = project / "github_output"
     output.write_text("")
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "PYTHONPATH": str(ROOT), **env_vars}
     result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
     return result, output.read_text()
 
 
 def list_stacks(project: Path, workflow: str) -> list[dict[str, str]]:
-    result, output = stacks_job(project, workflow)
+    result, output = stacks_job(project, workflow, BASE_REF="main")
     assert (result.returncode, result.stderr) == (0, "")
-    name, _, value = output.strip().partition("=")
+    name, _, value = output.strip().splitlines()[0].partition("=")
     assert name == "stacks"
     return json.loads(value)  # type: ignore[no-any-return]
 
@@ -189,6 +228,7 @@ def test_a_cloned_environment_joins_the_matrix_in_promotion_order(workflow: str,
     for f in ROOT.glob("Pulumi*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     shutil.copytree(ROOT / "config", tmp_path / "config")
+    base_branch(tmp_path)
     assert list_stacks(tmp_path, workflow) == [{"stack": "dev", "spec": "config/dev.yaml"}, {"stack": "prod", "spec": "config/prod.yaml"}]
     (tmp_path / "config" / "test.yaml").write_text("specVersion: 1\nextends: base.yaml\napiCenter: {location: westeurope}\n")
     (tmp_path / "Pulumi.test.yaml").write_text("config:\n  apic-access:spec: config/test.yaml\n")
