@@ -77,6 +77,8 @@ class Repository:
 
     def commit(self, rev: str, what: str) -> None:
         self.top(what)
+        if rev.startswith("-"):  # git would read it as an option
+            raise RevisionError(f"cannot read {what} from git: '{rev}' is not a revision of this repository")
         try:
             subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], capture_output=True, check=True)
         except subprocess.CalledProcessError:

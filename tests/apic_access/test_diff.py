@@ -387,6 +387,7 @@ def test_diff_says_which_sides_it_needs(capsys: pytest.CaptureFixture[str], tmp_
         (["--base", "HEAD", "config/dev.yaml"], "diff: give either --base REV (stack 'dev' at REV) or BASE HEAD (two specs), not both"),
         (["--head", "HEAD", "HEAD:", "config/dev.yaml"], "diff: --head REV goes with --base REV"),
         (["--base", "nope"], "cannot read --base nope from git: 'nope' is not a revision of this repository"),
+        (["--base=--output=x"], "cannot read --base --output=x from git: '--output=x' is not a revision of this repository"),  # never a git option
     ):
         code = main(["diff", *args])
         out, err = capsys.readouterr()
