@@ -269,6 +269,16 @@ def _change_text(c: PropertyChange, placeholders: dict[str, str]) -> str:
     return f"{c.path}: {old} → {new}{same}" + (" (forces replacement)" if c.replaces else "")
 
 
+def _json_change(c: PropertyChange, placeholders: dict[str, str]) -> dict[str, Any]:
+    old, new = shown(c.old, placeholders), shown(c.new, placeholders)
+    out: dict[str, Any] = {"path": c.path, "old": old, "new": new}
+    if old == new:  # two stand-ins with one label: say the values differ, as the text does
+        out["differentValue"] = True
+    if c.replaces:
+        out["forcesReplacement"] = True
+    return out
+
+
 def _headline(e: Entry) -> str:
     if e.action == "replace":
         order = "delete, then create" if e.mode == "delete-before-create" else "create, then delete"
@@ -301,7 +311,7 @@ def to_json(d: Diff) -> str:
         r = e.resource
         out: dict[str, Any] = {"action": e.action, "urn": r.urn, "type": r.type, "name": r.name}
         if e.changes:
-            out["changes"] = [{"path": c.path, "old": shown(c.old, d.placeholders), "new": shown(c.new, d.placeholders), **({"forcesReplacement": c.replaces} if c.replaces else {})} for c in e.changes]
+            out["changes"] = [_json_change(c, d.placeholders) for c in e.changes]
         if e.mode:
             out["replaceMode"] = e.mode
         if e.protection:

@@ -225,6 +225,8 @@ def test_entra_stand_ins_show_as_labels_and_a_known_object_id_as_itself() -> Non
     )
     changes = json.loads(diff.to_json(diff.diff(offline, known)))["resources"][0]["changes"]
     assert [(c["path"], c["old"]) for c in changes] == [("principalId", "<object id of user alice@contoso.com>"), ("roleAssignmentName", "<derived at deploy>")]
+    # two labels alike: JSON says the values differ, as the text's ", a different one" does
+    assert [c.get("differentValue", False) for c in changes] == [False, True]
 
 
 def test_a_name_derived_anew_from_a_stand_in_says_it_is_another_one(config: Path, tmp_path: Path) -> None:
