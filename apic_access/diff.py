@@ -229,14 +229,19 @@ def _removal(r: Registration, head_ids: dict[str, Registration], existing: set[s
     return entry
 
 
-def shorten(value: Any, limit: int = MAX_VALUE) -> str:
-    """A value as a reviewer reads it: JSON for structures, long text cut in the middle."""
+def _as_text(value: Any) -> str:
+    """A value as a reviewer reads it, whole: JSON for structures."""
     if value is None:
         return "(none)"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     if value == SECRET:
         return SECRET
-    if len(text) <= limit:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def shorten(value: Any, limit: int = MAX_VALUE) -> str:
+    """A value as a reviewer reads it: JSON for structures, long text cut in the middle."""
+    text = _as_text(value)
+    if text in (SECRET, "(none)") or len(text) <= limit:
         return text
     half = (limit - 1) // 2
     return text[:half] + "…" + text[-(limit - 1 - half) :]
@@ -245,7 +250,7 @@ def shorten(value: Any, limit: int = MAX_VALUE) -> str:
 def shorten_pair(old: Any, new: Any, limit: int = MAX_VALUE) -> tuple[str, str]:
     """Two long values as a reviewer compares them: each cut around where they differ, not in
     the middle (two ARM ids that differ in one name would otherwise read the same)."""
-    a, b = shorten(old, 10**9), shorten(new, 10**9)
+    a, b = _as_text(old), _as_text(new)
     if a == b or (len(a) <= limit and len(b) <= limit) or SECRET in (a, b) or "(none)" in (a, b):
         return shorten(old, limit), shorten(new, limit)
     start = len(os.path.commonprefix([a, b]))

@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .stacks import NAMESPACE, StackFile, project_folder, read_stack_file, spec_path
+from .stacks import NAMESPACE, StackFile, project_folder, read_stack_file, spec_path, spec_shown
 
 RECORDED = ("shard", "platformStack")  # the stack settings the program reads besides the spec
 WORK_TREE = "the working tree"
@@ -119,10 +119,6 @@ class Repository:
         return f"{self.project_rel}/Pulumi.{stack}.yaml" if self.project_rel else f"Pulumi.{stack}.yaml"
 
 
-def _shown(spec: Path, project: Path) -> str:
-    return spec.relative_to(project).as_posix() if spec.is_relative_to(project) else str(spec)
-
-
 def stack_at(repo: Repository, rev: str, stack: str, given: str) -> Side:
     """Stack `stack` as it is at `rev`: its stack file there and the spec it names there."""
     repo.commit(rev, given)
@@ -131,7 +127,7 @@ def stack_at(repo: Repository, rev: str, stack: str, given: str) -> Side:
     project = repo.project_at(rev)
     sf = read_stack_file(stack, project)
     spec = spec_path(stack, project)
-    return Side(given, rev, spec, sf, project, whole=True, shown=_shown(spec, project))
+    return Side(given, rev, spec, sf, project, whole=True, shown=spec_shown(spec, project))
 
 
 def stack_here(stack: str) -> Side:
@@ -141,7 +137,7 @@ def stack_here(stack: str) -> Side:
     if not sf.exists:
         return Side(WORK_TREE, WORK_TREE, None, sf, None, whole=True)
     spec = spec_path(stack, project)
-    return Side(WORK_TREE, WORK_TREE, spec, sf, None, whole=True, shown=_shown(spec, project))
+    return Side(WORK_TREE, WORK_TREE, spec, sf, None, whole=True, shown=spec_shown(spec, project))
 
 
 def spec_side(repo: Repository, ref: str, stack: str) -> Side:

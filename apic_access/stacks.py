@@ -203,6 +203,11 @@ def spec_path(stack: str, project_dir: Path | None = None) -> Path:
     return base / "config" / f"{stack}.yaml"
 
 
+def spec_shown(spec: Path, project_dir: Path) -> str:
+    """A stack's spec as the commands read it: relative to the project folder when inside it."""
+    return spec.relative_to(project_dir).as_posix() if spec.is_relative_to(project_dir) else str(spec)
+
+
 def _order_problem(sf: StackFile) -> str | None:
     value = sf.values.get(ORDER)
     # `pulumi config set` writes "15", a hand-written file may say 15
@@ -249,7 +254,7 @@ def discover(project_dir: Path) -> tuple[list[Stack], list[Problem]]:
             continue
         order, why = stack_order(name, sf)
         spec = spec_path(name, project_dir)
-        shown = spec.relative_to(project_dir).as_posix() if spec.is_relative_to(project_dir) else str(spec)
+        shown = spec_shown(spec, project_dir)
         shard = sf.setting("shard") or ""
         inventory = shard.startswith(("tag:", "prefix:"))
         platform = (sf.setting("platformStack") or "").rsplit("/", 1)[-1] if inventory else ""
