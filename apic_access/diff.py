@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.config.model import Spec
 
 from . import markdown as md

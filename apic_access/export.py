@@ -29,12 +29,12 @@ from typing import Any
 
 import yaml
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.components.preview_resource import not_kept
 from apic_access.config.errors import SpecError
 
 from . import options
-from .azure_client import AzureError
+from .azure.client import AzureError
 from .import_ids import arm_id
 from .live import Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, record

@@ -22,7 +22,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.config.errors import plural
 
 from .recorder import UNKNOWN, Recording, Registration

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apic_access.components import arm
+from apic_access.azure import arm
 
-from .azure_client import DATA_PLANE_AUDIENCE, Arm, AzureError, DataPlane, Graph, TokenSource, arm_client, data_plane_client, graph_client
+from .azure.client import DATA_PLANE_AUDIENCE, Arm, AzureError, DataPlane, Graph, TokenSource, arm_client, data_plane_client, graph_client
 from .stacks import all_config
 
 _MISSING = uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6")

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.config.errors import plural
 
 from . import markdown as md

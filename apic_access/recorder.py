@@ -31,7 +31,8 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from apic_access.components import arm, gc_tuning
+from apic_access.azure import arm
+from apic_access.components import gc_tuning
 from apic_access.config import per_command
 from apic_access.config.grants import Budget, budget
 from apic_access.config.spec import load_spec

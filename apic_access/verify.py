@@ -27,14 +27,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.components.preview_resource import leaves, lookup, not_kept, spec_path_of
 from apic_access.config.errors import SpecError, display_path
 from apic_access.config.model import Spec
 from apic_access.config.spec import load_spec
 
 from . import options
-from .azure_client import AzureError
+from .azure.client import AzureError
 from .live import KINDS, Live, UsageError, assignment_scope, subscription_of
 from .recorder import UNKNOWN, Recording, Registration, record
 from .stacks import config_value, spec_path

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from apic_access.components import arm
+    from apic_access.azure import arm
 except ImportError:  # the policy host runs the pack with its own folder as the import root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     try:
-        from apic_access.components import arm
+        from apic_access.azure import arm
     except ImportError:  # a pack published on its own carries a copy of arm.py beside this file
         import arm  # type: ignore[no-redef]
 

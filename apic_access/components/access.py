@@ -16,11 +16,11 @@ from typing import Any
 import pulumi
 import pulumi_azuread as azuread
 
+from apic_access.azure import arm
 from apic_access.config.grants import GrantScope, ManagedGroup, api_grants
 from apic_access.config.model import Access as AccessSpec
 from apic_access.config.model import Api
 
-from . import arm
 from .context import Context, child
 from .directory import PRINCIPAL_TYPES
 from .preview_resource import PreviewResource

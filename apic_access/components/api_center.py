@@ -8,7 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
-from . import arm
+from apic_access.azure import arm
+
 from .context import Context, child
 from .providers import in_subscription
 

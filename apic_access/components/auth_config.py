@@ -6,10 +6,10 @@ from typing import Any
 
 import pulumi
 
+from apic_access.azure import arm
 from apic_access.config.model import ApiKeyScheme, HttpScheme, OAuth2Scheme
 from apic_access.config.model import AuthConfig as AuthConfigSpec
 
-from . import arm
 from .context import Context, child
 from .entra_app import EntraApp
 from .preview_resource import PreviewResource

@@ -20,9 +20,9 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from apic_access.azure_client import AzureError, pulumi_credential
+from apic_access.azure import arm
+from apic_access.azure.client import AzureError, pulumi_credential
 
-from . import arm
 from .dynamic import ArmProvider, OnceSerializedResource
 
 # ARM contract of the action (the api-version the project uses for API Center).

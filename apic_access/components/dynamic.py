@@ -17,7 +17,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
-from apic_access.azure_client import Arm, TokenSource, arm_endpoint
+from apic_access.azure.client import Arm, TokenSource, arm_endpoint
 
 _serialized: dict[int, tuple[pulumi.dynamic.ResourceProvider, str]] = {}
 
@@ -47,7 +47,7 @@ class OnceSerializedResource(pulumi.dynamic.Resource):
 
 
 class ArmProvider(pulumi.dynamic.ResourceProvider):
-    """A dynamic provider that calls ARM through the shared client (apic_access/azure_client.py)
+    """A dynamic provider that calls ARM through the shared client (apic_access/azure/client.py)
     with Pulumi's own credentials. `token`, `endpoint`, `sleep` and the retry settings are for
     tests; by default the token comes from the stack's Azure settings and the endpoint from
     APIC_ACCESS_ARM_ENDPOINT or ARM's."""

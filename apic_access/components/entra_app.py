@@ -8,9 +8,9 @@ import uuid
 import pulumi
 import pulumi_azuread as azuread
 
+from apic_access.azure import arm
 from apic_access.config.model import EntraApp as EntraAppSpec
 
-from . import arm
 from .context import Context, child
 from .key_vault import KeyVault
 

@@ -11,10 +11,10 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
+from apic_access.azure import arm
 from apic_access.config.definition_files import read_text
 from apic_access.config.model import Api
 
-from . import arm
 from .context import Context, child
 from .definition_import import DefinitionImport
 

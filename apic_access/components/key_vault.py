@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_azure_native as azure_native
 
-from . import arm
+from apic_access.azure import arm
+
 from .context import Context, child
 
 

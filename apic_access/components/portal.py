@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
-from . import arm
+from apic_access.azure import arm
+
 from .context import Context, child
 from .preview_resource import PreviewResource
 from .roles import grant_all

@@ -27,7 +27,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from apic_access.azure_client import Arm, AzureError
+from apic_access.azure.client import Arm, AzureError
 
 from .dynamic import ArmProvider, OnceSerializedResource
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_azure_native as azure_native
 
+from apic_access.azure import arm
 from apic_access.config.model import Principals
 
-from . import arm
 from .context import Context
 from .directory import PRINCIPAL_TYPES
 

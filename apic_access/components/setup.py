@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
+from apic_access.azure import arm
 from apic_access.config.model import Spec
 
-from . import arm
 from .access import Access
 from .api_center import ApiCenter
 from .auth_config import AuthConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apic_access.components.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
+from apic_access.azure.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
 
 from . import model as m
 from .checks import app_secret_names

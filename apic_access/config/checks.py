@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apic_access.components.arm import IDENTIFIER_URI_FORMS, identifier_uri_accepted
+from apic_access.azure.arm import IDENTIFIER_URI_FORMS, identifier_uri_accepted
 
 from .definition_files import check_definition_files
 from .errors import LINE_OF, Problem, did_you_mean, format_path

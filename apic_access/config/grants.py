@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apic_access.components.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
+from apic_access.azure.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
 
 from .errors import Problem, format_path
 from .model import Api, Principals, Spec

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from apic_access import import_ids
+from apic_access.azure import arm
 from apic_access.cli import main
-from apic_access.components import arm
 from apic_access.recorder import PLACEHOLDER_TENANT
 
 ROOT = Path(__file__).resolve().parents[2]

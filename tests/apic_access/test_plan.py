@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from apic_access import plan
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.config.spec import load_spec
 from apic_access.recorder import PLACEHOLDER_TENANT, Recording, record
 

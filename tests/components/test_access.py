@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.config.grants import budget
 from apic_access.config.spec import load_spec
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, Recording, fake_object_id, record

@@ -19,7 +19,7 @@ import dill
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.components.definition_import import IMPORT_API_VERSION, DefinitionImportError, DefinitionImportProvider
 from apic_access.recorder import DYNAMIC_PROVIDER, PLACEHOLDER_SUBSCRIPTION, Recording, record
 

@@ -19,7 +19,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.components.preview_resource import PreviewResourceProvider, not_kept, spec_path_of
 
 ROOT = Path(__file__).resolve().parents[2]

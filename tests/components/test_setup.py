@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.components.entra_app import secret_schedule
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, PLACEHOLDER_TENANT, Recording, fake_object_id, record
 

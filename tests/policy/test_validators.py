@@ -195,7 +195,7 @@ API = VERSION.rsplit("/versions/", 1)[0]
 
 @pytest.mark.parametrize(("scope", "kind"), [(VERSION, "version"), (API, "api"), (VERSION.lower(), "version")])
 def test_credential_access_reader_at_the_specs_chosen_coarser_scope_passes(scope: str, kind: str) -> None:
-    from apic_access.components import arm
+    from apic_access.azure import arm
 
     # the very description the program writes for `scope: version|api`
     described = assignment(scope=scope, description=arm.assignment_description(arm.CREDENTIAL_ACCESS_READER, kind))
@@ -215,7 +215,7 @@ def test_credential_access_reader_at_the_specs_chosen_coarser_scope_passes(scope
     ],
 )
 def test_credential_access_reader_above_binding_without_a_matching_choice(scope: str, kind: str) -> None:
-    from apic_access.components import arm
+    from apic_access.azure import arm
 
     described = assignment(scope=scope, description=arm.assignment_description(arm.CREDENTIAL_ACCESS_READER, kind))
     assert validators.credential_access_reader(ASSIGNMENT, described) == [CAR_NOT_AT_BINDING.format(scope=scope)]

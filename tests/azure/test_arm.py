@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from apic_access.components import arm
+from apic_access.azure import arm
 from apic_access.recorder import record
 
 ROOT = Path(__file__).resolve().parents[2]
