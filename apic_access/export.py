@@ -17,27 +17,20 @@ the spec says so in a comment next to the value, and the command lists it on std
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from apic_access.azure import arm
 from apic_access.components.preview_resource import not_kept
-from apic_access.config.errors import SpecError
 
-from . import options
 from .azure.client import AzureError
 from .import_ids import arm_id
-from .live import Live, UsageError, assignment_scope, subscription_of
-from .recorder import UNKNOWN, Recording, record
+from .live import Live, UsageError, assignment_scope
+from .recorder import UNKNOWN, Recording
 
 _WIRE_SECRET = {k: tuple(v.split(".", 1)) for k, v in arm.AUTH_CONFIG_SECRET_FIELD.items()}
 _SPEC_SECRET = {"apiKey": "secret", "oauth2": "clientSecret", "http": "secret"}
@@ -522,45 +515,6 @@ def import_document(rec: Recording, export: Export, subscription: str) -> dict[s
     return {"resources": resources}
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    try:
-        subscription = subscription_of(args.subscription, args.stack)
-        live = Live.connect(subscription, stack=args.stack)
-        export = Exporter(live, args.resource_group, args.service).run()
-    except UsageError as exc:
-        print(f"apic-access export: {exc}", file=sys.stderr)
-        return 2
-    except AzureError as exc:
-        print(f"apic-access export: {exc}", file=sys.stderr)
-        return 3
-    if args.import_file and not args.output:
-        print("apic-access export: --import-file needs -o SPEC (the import file is made by running the program on the written spec)", file=sys.stderr)
-        return 2
-    source = arm.service_id(subscription, args.resource_group, args.service)
-    out = Path(args.output) if args.output else None
-    with tempfile.TemporaryDirectory() as tmp:
-        path = out or Path(tmp) / "exported.yaml"
-        path.write_text(to_yaml(export, source), encoding="utf-8")
-        try:
-            # the program run on the spec: what `pulumi up` would write, to compare with what Azure has
-            rec = record(path, stack=args.stack, invoke=live.invoke)
-        except Exception as exc:  # noqa: BLE001 - a spec the program refuses: say so, keep the spec written
-            problems = "\n".join(str(p) for p in exc.problems) if isinstance(exc, SpecError) else str(exc)
-            print(f"apic-access export: the written spec does not run: {problems}", file=sys.stderr)
-            return 1
-        if live.error:
-            print(f"apic-access export: {live.error}", file=sys.stderr)
-            return 3
-        keep_as_is(rec, export)
-        text = to_yaml(export, source)
-        path.write_text(text, encoding="utf-8")
-    if out is None:
-        sys.stdout.write(text)
-    for warning in export.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.import_file:
-        Path(args.import_file).write_text(json.dumps(import_document(rec, export, subscription), indent=2) + "\n", encoding="utf-8")
-    return 0
 
 
 def keep_as_is(rec: Recording, export: Export) -> None:
@@ -593,14 +547,3 @@ def keep_as_is(rec: Recording, export: Export) -> None:
             else:
                 got = f"Azure has {kept!r}" if present else "Azure does not have it"
                 export.warnings.append(f"portal: `pulumi up` will write `{path}` = {value!r} ({got}); until then `verify` reports it")
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    e = sub.add_parser("export", help="live and read-only: write the spec (and `pulumi import` file) of an API center made by hand")
-    options.subscription(e)
-    e.add_argument("--resource-group", required=True, help="the API center's resource group; required")
-    e.add_argument("--service", required=True, help="the API center's name; required")
-    options.stack(e, "the stack the spec is written for")
-    options.output(e, "the spec")
-    e.add_argument("--import-file", help="also write a `pulumi import --file` document here (needs -o; default: none)")
-    e.set_defaults(func=cmd_export)

@@ -4,6 +4,8 @@ does and its default, the same way in every command's --help."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 SPEC_DEFAULT = "the stack's apic-access:spec, else config/<stack>.yaml"
 
@@ -36,3 +38,21 @@ def quiet(p: argparse.ArgumentParser) -> None:
 def subscription(p: argparse.ArgumentParser, required: bool = False) -> None:
     default = "ARM_SUBSCRIPTION_ID" if required else "ARM_SUBSCRIPTION_ID, else azure-native:subscriptionId in Pulumi.<stack>.yaml"
     p.add_argument("--subscription", help=f"the subscription id (default: {default}){'; required' if required else ''}")
+
+
+def spec_paths(args: argparse.Namespace) -> list[Path]:
+    """The spec file(s) given on the command line, else the stack's (apic-access:spec, else config/<stack>.yaml)."""
+    from apic_access.stacks import spec_path
+
+    given = getattr(args, "spec", None)
+    if isinstance(given, list):
+        return [Path(s) for s in given] or [spec_path(args.stack)]
+    return [Path(given)] if given else [spec_path(args.stack)]
+
+
+def write(text: str, output: str | None) -> None:
+    """A command's result: to -o FILE, else stdout."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

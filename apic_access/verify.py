@@ -18,9 +18,7 @@ Exit codes: 0 all good, 1 problems found, 2 usage, 3 Azure unreachable or no cre
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -29,15 +27,14 @@ from typing import Any
 
 from apic_access.azure import arm
 from apic_access.components.preview_resource import leaves, lookup, not_kept, spec_path_of
-from apic_access.config.errors import SpecError, display_path
+from apic_access.config.errors import display_path
 from apic_access.config.model import Spec
 from apic_access.config.spec import load_spec
 
-from . import options
 from .azure.client import AzureError
-from .live import KINDS, Live, UsageError, assignment_scope, subscription_of
+from .live import KINDS, Live, assignment_scope
 from .recorder import UNKNOWN, Recording, Registration, record
-from .stacks import config_value, spec_path
+from .stacks import config_value
 
 OK, PROBLEM, EXTRA, INFO = "ok", "problem", "extra", "info"
 # Waits between :getCredentials attempts answered 403 (RBAC takes minutes to propagate): about 5 minutes in all.
@@ -509,38 +506,3 @@ FORMATS: dict[str, Callable[[Report], str]] = {"table": to_table, "json": to_jso
 
 def exit_code(report: Report) -> int:
     return 1 if report.problems else 0
-
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    path = Path(args.spec) if args.spec else spec_path(args.stack)
-    try:
-        subscription = subscription_of(args.subscription, args.stack)
-    except UsageError as exc:
-        print(f"apic-access verify: {exc}", file=sys.stderr)
-        return 2
-    try:
-        report = verify(path, stack=args.stack, subscription=subscription)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem)
-        return 1
-    except AzureError as exc:
-        print(f"apic-access verify: {exc}", file=sys.stderr)
-        return 3
-    text = FORMATS[args.format](report)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return exit_code(report)
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    v = sub.add_parser("verify", help="live and read-only: does Azure hold what the spec asks for, and can its principals get credentials?")
-    options.stack(v)
-    options.spec(v)
-    options.formats(v, {"table": "for a terminal", "json": "for tools", "markdown": "for a pipeline summary"}, "table")
-    options.subscription(v)
-    options.output(v, "the report")
-    v.set_defaults(func=cmd_verify)

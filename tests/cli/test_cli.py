@@ -256,11 +256,12 @@ def test_validate_imports_neither_pulumi_nor_the_provider_sdks() -> None:
         "from apic_access import cli\n"
         "code = cli.main(['validate', 'config/dev.yaml'])\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'pulumi_azure_native', 'pulumi_azuread', 'grpc'})\n"
-        "print(code, heavy)\n"
+        "others = sorted(m for m in sys.modules if m.startswith('apic_access.commands.') and m != 'apic_access.commands.validate')\n"
+        "print(code, heavy, others)\n"
     )
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(root)})
-    assert out.stdout.splitlines()[-1] == "0 []"
+    assert out.stdout.splitlines()[-1] == "0 [] []"  # nor any other command's module
 
 
 def test_commands_find_the_project_from_a_folder_inside_it(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -367,3 +368,20 @@ def test_github_annotations_put_errors_then_the_counted_lines_first(capsys: pyte
     levels = [line.split(" ", 1)[0] for line in out.splitlines()]
     assert code == 1 and levels == ["::error"] + ["::warning"] * 11
     assert "::and 15 more versions with access entries but no definition file, this one first" in out.splitlines()[1]
+
+
+def test_a_mistyped_command_gets_the_closest_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "valdate", "--stack", "dev")
+    assert (code, out) == (2, "")
+    assert err == "apic-access: unknown command 'valdate' (did you mean 'validate'?): `apic-access --help` lists the commands\n"
+
+
+def test_help_lists_every_command_in_the_registrys_order(capsys: pytest.CaptureFixture[str]) -> None:
+    from apic_access.commands import COMMANDS
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ") and not line.startswith("     ")]
+    assert listed == list(COMMANDS)
