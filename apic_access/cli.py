@@ -21,7 +21,7 @@ from apic_access.config import per_command
 from apic_access.errors import CommandError
 
 
-def _version() -> str:
+def version() -> str:
     import importlib.metadata  # only for --version: the import costs 50 ms on every other command
 
     try:
@@ -37,7 +37,7 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
-        print(f"{parser.prog} {_version()}")  # on stdout, as argparse's own version action
+        print(f"{parser.prog} {version()}")  # on stdout, as argparse's own version action
         parser.exit()
 
 

@@ -67,7 +67,7 @@ def budget_line(rec: Recording) -> str:
     line = f"Role assignments: {rec.role_assignments:,} in this stack"
     if b is not None:
         state = " (OVER BUDGET)" if b.over else " (above 80% of the budget)" if b.near else ""
-        line += f"; whole spec (all shards) {b.total:,} of a budget of {b.limit:,}{state}, {b.managed_groups:,} managed groups"
+        line += f"; whole spec (all shards) {b.total:,} of a budget of {b.limit:,}{state}, {plural(b.managed_groups, 'managed group')}"
     return line
 
 

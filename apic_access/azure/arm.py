@@ -444,3 +444,21 @@ OAUTH2_FLOWS_FROM_WIRE = {v.lower(): k for k, v in OAUTH2_FLOWS.items()}
 AUTH_CONFIG_SECRET_FIELD = {"apiKey": "apiKey.value", "oauth2": "oauth2.clientSecret", "http": "http.value"}
 # The service property naming its data plane host (what the portal calls), sometimes with /workspaces/default.
 SERVICE_DATA_HOST = "dataApiHostname"
+
+
+# Azure's public and sovereign region names, as `az account list-locations --query [].name`
+# gives them (late 2026). Azure adds regions now and then, so a name missing here is a warning,
+# never an error: the list may be behind Azure.
+LOCATIONS = frozenset(
+    """
+    australiacentral australiacentral2 australiaeast australiasoutheast austriaeast belgiumcentral brazilsouth
+    brazilsoutheast brazilus canadacentral canadaeast centralindia centralus centraluseuap chilecentral eastasia
+    eastus eastus2 eastus2euap francecentral francesouth germanynorth germanywestcentral indonesiacentral israelcentral
+    italynorth japaneast japanwest jioindiacentral jioindiawest koreacentral koreasouth malaysiawest mexicocentral
+    newzealandnorth northcentralus northeurope norwayeast norwaywest polandcentral qatarcentral southafricanorth
+    southafricawest southcentralus southeastasia southindia spaincentral swedencentral swedensouth switzerlandnorth
+    switzerlandwest uaecentral uaenorth uksouth ukwest westcentralus westeurope westindia westus westus2 westus3
+    usgovarizona usgovtexas usgovvirginia usdodcentral usdodeast chinaeast chinaeast2 chinaeast3 chinanorth
+    chinanorth2 chinanorth3
+    """.split()
+)

@@ -23,7 +23,9 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import json
+import logging
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -217,6 +219,19 @@ def pulumi_credential(config: Any = None) -> Any:
     return DefaultAzureCredential()
 
 
+def credential_failure(exc: BaseException) -> str:
+    """What went wrong signing in, in one sentence kept whole: azure-identity's own text lists
+    every method it tried over a dozen lines, with a troubleshooting link after each."""
+    text = " ".join(str(exc).split())
+    if "failed to retrieve a token from the included credentials" in text:
+        return "no sign-in method found credentials (environment variables, workload identity, managed identity, Azure CLI, Azure PowerShell, Azure Developer CLI)"
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]  # the first sentence, whole (URLs included)
+    return f"{type(exc).__name__}: {sentence.rstrip('.')}"
+
+
+# azure-identity logs every failed attempt as a warning before raising: the message above says it once
+logging.getLogger("azure.identity").setLevel(logging.ERROR)
+
 _SIGN_IN = (
     "sign in with `az login`, or set ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET "
     "(or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider"
@@ -244,8 +259,7 @@ class TokenSource:
         except AzureError:
             raise
         except Exception as exc:  # noqa: BLE001 - any credential failure is the user's to fix
-            first = " ".join(str(exc).split())[:300]
-            raise NoCredentials(f"no Azure credentials ({type(exc).__name__}: {first}); {_SIGN_IN}") from None
+            raise NoCredentials(f"cannot sign in to Azure: {credential_failure(exc)}; {_SIGN_IN}") from None
 
 
 # --- HTTP -------------------------------------------------------------------------------------

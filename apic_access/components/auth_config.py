@@ -70,8 +70,9 @@ class AuthConfig(pulumi.ComponentResource):
             wanted = list(s.scopes) or [sc.value for sc in app_spec.scopes] or [".default"]
             if "clientCredentials" in s.flows and ".default" not in wanted:
                 wanted.append(".default")  # the client credentials flow only takes <app>/.default
-            scopes = pulumi.Output.all(app.identifier_uri).apply(
-                lambda args: [w if "://" in w else f"{args[0]}/{w}" for w in wanted]
+            # a full-URI scope (api://{tenantId}/orders/Orders.Read) gets its placeholders filled like the identifier URI
+            scopes = pulumi.Output.all(app.identifier_uri, app.client_id).apply(
+                lambda args: [arm.fill_identifier_uri(w, tenant_id=ctx.tenant_id, app_id=args[1]) if "://" in w else f"{args[0]}/{w}" for w in wanted]
             )
             return {
                 "clientId": app.client_id,
@@ -87,5 +88,5 @@ class AuthConfig(pulumi.ComponentResource):
             "tokenUrl": s.token_url,
             "refreshUrl": s.refresh_url,
             "flows": s.flows,
-            "scopes": list(s.scopes),
+            "scopes": [arm.fill_identifier_uri(w, tenant_id=ctx.tenant_id, app_id=s.client_id or "") for w in s.scopes],
         }

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apic_access.azure.arm import IDENTIFIER_URI_FORMS, identifier_uri_accepted
+from apic_access.azure.arm import IDENTIFIER_URI_FORMS, LOCATIONS, identifier_uri_accepted
 
 from .definition_files import check_definition_files
 from .errors import LINE_OF, Problem, did_you_mean, format_path
-from .schema import mark_at
+from .schema import mark_at, variable_hint
 
 SCHEMES = ("apiKey", "oauth2", "http")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -73,7 +73,7 @@ class _Checker:
 
     def error(self, path: list[Any], message: str, *, key: bool = False, severity: str = "error", first: list[Any] | None = None, stands_for: int = 1) -> None:
         """`first`: the path of the entry `message` names by LINE_OF.format(0)."""
-        refs = (mark_at(self.root, first),) if first is not None else ()
+        refs = (mark_at(self.root, first, key=key),) if first is not None else ()
         self.problems.append(Problem(mark_at(self.root, path, key=key), format_path(path), message, severity, refs, stands_for=stands_for))
 
     def warn(self, path: list[Any], message: str, *, key: bool = False, stands_for: int = 1) -> None:
@@ -108,6 +108,8 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
     envs = list(_map(top.get("environments")))
     known_secrets = [*secrets, *app_secrets]
 
+    _check_location(c, _map(top.get("apiCenter")).get("location"))
+    _check_variables_written(c, [], top)
     _check_identity(c, _map(top.get("apiCenter")).get("identity"))
     _check_arm_names(c, top)
 
@@ -307,10 +309,69 @@ def _check_auth_config(c: _Checker, name: str, spec: dict[str, Any], known_secre
                 c.error([*p, "oauth2"], "the clientCredentials flow needs `clientSecret`: a keyVault.secrets entry")
 
 
+def _check_location(c: _Checker, location: Any) -> None:
+    """A region name Azure does not have fails only at `pulumi up`: a warning, as the list may be behind Azure."""
+    if not isinstance(location, str) or "${" in location:
+        return
+    name = location.replace(" ", "").lower()
+    if name in LOCATIONS:
+        if name != location:  # `West Europe`, `WestEurope`: Azure takes them, but plans and names read the short form
+            c.warn(["apiCenter", "location"], f"'{location}' is Azure's display name: write '{name}' (the portal's and data plane's host names are made from it)")
+        return
+    hint = did_you_mean(name, sorted(LOCATIONS))
+    c.warn(
+        ["apiCenter", "location"],
+        f"'{location}' is not an Azure region this release knows{hint}: `az account list-locations --query [].name -o tsv` lists yours "
+        "(a region added to Azure since then is fine)",
+    )
+
+
+def _check_variables_written(c: _Checker, path: list[Any], node: Any) -> None:
+    """`$stack`, `{stack}` or `$(stack)` where `${stack}` was meant: taken as text, so every stack
+    would get the same literal value. (In names, the schema's error says it already.)"""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_variables_written(c, [*path, key], value)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_variables_written(c, [*path, i], value)
+    elif isinstance(node, str) and ("{" in node or "$" in node):
+        hint = variable_hint(node)
+        if hint:
+            c.warn(path, f"'{node}' is taken as text{hint}")
+
+
+def _looks_like_guid(value: str) -> bool:
+    """Hex digits and hyphens in roughly a GUID's shape, but not one: a digit lost in copying."""
+    return bool(_GUID_LIKE.match(value)) and not GUID.match(value)
+
+
+_GUID_LIKE = re.compile(r"^[0-9a-fA-F]{6,10}(-[0-9a-fA-F]{2,14}){2,5}$")
+
+
 def _check_principals(c: _Checker, p: list[Any], entry: dict[str, Any]) -> None:
+    for kind in ("users", "groups", "servicePrincipals"):
+        for i, name in enumerate(_list(entry.get(kind))):
+            if isinstance(name, str) and _looks_like_guid(name):
+                c.error(
+                    [*p, kind, i],
+                    f"'{name}' looks like an object id with a digit missing or extra: an object id is 8-4-4-4-12 hex digits "
+                    "(`az ad user show --id NAME --query id` prints one); copy it whole",
+                )
     for i, user in enumerate(_list(entry.get("users"))):
-        if isinstance(user, str) and "@" not in user and not GUID.match(user):
-            c.error([*p, "users", i], f"'{user}' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`")
+        if isinstance(user, str) and "@" not in user and not GUID.match(user) and not _looks_like_guid(user):
+            c.error(
+                [*p, "users", i],
+                f"'{user}' is neither a user principal name (alice@contoso.com) nor an object id; "
+                "groups go under `groups`, service principals (apps, managed identities) under `servicePrincipals`",
+            )
+    for i, group in enumerate(_list(entry.get("groups"))):
+        if isinstance(group, str) and "@" in group:
+            c.warn(
+                [*p, "groups", i],
+                f"'{group}' looks like a mail address, but groups are looked up by display name (or object id): "
+                "write the group's display name as Entra shows it, or its object id (`az ad group show --group NAME --query id`)",
+            )
     for kind in ("users", "groups", "servicePrincipals"):
         _check_case_duplicates(c, [*p, kind], _list(entry.get(kind)))
 

@@ -92,7 +92,9 @@ def _tag_definition_files(data: dict[str, Any], file: str) -> None:
 
 
 def merge(base: Any, over: Any) -> Any:
-    """Maps merge key by key; anything else in `over` replaces `base`."""
+    """Maps merge key by key; anything else in `over` replaces `base`. A key the extending file
+    sets to null (`staging-gw: null`, or `staging-gw:` with nothing after it) removes the base's
+    entry, as in Helm's values: an overlay's way to drop something the base has."""
     if not (isinstance(base, dict) and isinstance(over, dict)):
         return over
     out: dict[str, Any]
@@ -102,7 +104,10 @@ def merge(base: Any, over: Any) -> Any:
     else:
         out = dict(base)
     for key, value in over.items():
-        out[key] = merge(base[key], value) if key in base else value
+        if value is None and key in base:
+            del out[key]
+        else:
+            out[key] = merge(base[key], value) if key in base else value
     return out
 
 

@@ -68,10 +68,96 @@ def check(root: Any, expansions: Expansions | None = None) -> list[Problem]:
     if not found:
         return []
     explained = (p for error in _validator().iter_errors(_with_apis_of(root, found)) for p in _explain(root, error, expansions or {}))
-    problems = list(dict.fromkeys(explained))  # a name both too short and malformed: one message for both
+    problems = _one_per_typo(list(dict.fromkeys(explained)))  # a name both too short and malformed: one message for both
     if not problems:  # the two engines disagree: still report what the native one found
         problems = [Problem(mark_at(root, list(path)), format_path(list(path)), "does not match the spec's schema") for path, _ in found]
     return problems
+
+
+def structural(problems: list[Problem]) -> bool:
+    """Whether the schema found the spec's shape broken (an unknown or misplaced key, a missing
+    one, a mapping where a list belongs): then the cross-checks' warnings (an auth config bound
+    to nothing, a version without a deployment) follow from that mistake, not from the spec."""
+    return any(_STRUCTURAL.search(p.message) for p in problems if p.severity == "error")
+
+
+_STRUCTURAL = re.compile(r"^(unknown property |'[^']*' is required: |expected .* got |is empty \(|`[^`]*` is a property of each )")
+
+
+def _one_per_typo(problems: list[Problem]) -> list[Problem]:
+    """A misspelt key is one mistake: `lifecycleStag` is told as an unknown property with its
+    did-you-mean, not also as `lifecycleStage` missing."""
+    meant = {(p.path.rsplit(".", 1)[0], m.group(1)) for p in problems if (m := _MEANT.search(p.message))}
+    return [p for p in problems if not ((m := _REQUIRED.match(p.message)) and (p.path, m.group(1)) in meant)]
+
+
+_MEANT = re.compile(r"^unknown property '[^']*' \(did you mean '([^']*)'\?\)$")
+_REQUIRED = re.compile(r"^'([^']*)' is required: ")
+
+
+def _schema_at(path: list[Any]) -> dict[str, Any] | None:
+    """The subschema that describes the node at `path` (following `$ref`s, properties,
+    additionalProperties and items), or None where the schema branches (oneOf) or ends."""
+    node: Any = schema()
+    for part in [None, *path]:
+        if part is not None:
+            if isinstance(part, int):
+                node = node.get("items")
+            elif part in node.get("properties", {}):
+                node = node["properties"][part]
+            else:
+                node = node.get("additionalProperties")
+        while isinstance(node, dict) and "$ref" in node:
+            node = schema()["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        if not isinstance(node, dict):
+            return None
+    return node
+
+
+# What one entry of each map of named entries is called, for messages.
+_ENTRY = {
+    "apis": "API",
+    "versions": "version",
+    "definitions": "definition",
+    "deployments": "deployment",
+    "environments": "environment",
+    "authConfigs": "auth config",
+    "entraApps": "Entra app",
+    "secrets": "secret",
+}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _node_at(root: Any, path: list[Any]) -> Any:
+    node = root
+    for part in path:
+        node = node[part] if isinstance(node, (dict, list)) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _belongs_above(path: list[Any], extra: str) -> str | None:
+    """The spec path of the nearest mapping above `path` that has a property `extra`: a key
+    indented one level too deep (`readers:` under `portal.signIn` belongs under `portal`)."""
+    for depth in range(len(path) - 1, -1, -1):
+        above = _schema_at(path[:depth])
+        if above is not None and extra in above.get("properties", {}):
+            return format_path(path[:depth]) or "the top level"
+    return None
+
+
+_VARIABLE_MISWRITTEN = re.compile(r"(?<!\$)\{(stack|project|location)\}|\$(stack|project|location)\b|\$\((stack|project|location)\)")
+
+
+def variable_hint(value: str) -> str:
+    """`$stack`, `{stack}` or `$(stack)` in a value: the spec writes variables as `${stack}`."""
+    m = _VARIABLE_MISWRITTEN.search(value)
+    if m is None:
+        return ""
+    name = next(g for g in m.groups() if g)
+    return f"; a variable is written `${{{name}}}`, not `{m.group(0)}`"
 
 
 def _with_apis_of(root: Any, found: list[tuple[tuple[Any, ...], Any]]) -> Any:
@@ -123,7 +209,10 @@ def _explain(root: Any, error: ValidationError, expansions: Expansions) -> Itera
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(sch.get("properties", {}))
         for extra in sorted(k for k in value if k not in sch.get("properties", {})):
-            yield Problem(mark_at(root, [*path, extra], key=True), format_path([*path, extra]), _unknown_key(path, extra, allowed))
+            message = _unknown_key(path, extra, allowed)
+            if "did you mean" not in message and isinstance(extra, str) and (above := _belongs_above(path, extra)) is not None:
+                message = f"unknown property '{extra}' here: `{extra}` belongs under `{above}`, not `{format_path(path)}`; indent it one level less"
+            yield Problem(mark_at(root, [*path, extra], key=True), format_path([*path, extra]), message)
         return
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
@@ -132,17 +221,33 @@ def _explain(root: Any, error: ValidationError, expansions: Expansions) -> Itera
     if "propertyNames" in error.absolute_schema_path:
         # the offending name is a map key: point at the key itself
         name = str(value)
-        reason = _text_rule(name, sch, expansions.get(((*path, name), True))) or f"'{name}' {sch.get('x-message') or error.message}"
+        reason = (_text_rule(name, sch, expansions.get(((*path, name), True))) or f"'{name}' {sch.get('x-message') or error.message}") + variable_hint(name)
         yield Problem(mark_at(root, [*path, name], key=True), format_path([*path, name]), reason)
         return
     if kind in ("pattern", "minLength", "maxLength") and isinstance(value, str):
         rule = _text_rule(value, sch, expansions.get((tuple(path), False)))
         if rule:
-            yield Problem(mark_at(root, path), where, rule)
+            yield Problem(mark_at(root, path), where, rule + variable_hint(value))
             return
     if kind == "type":
         expected = sch.get("type")
         names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
+        if value is None:
+            # `deployments:` with nothing under it: YAML reads it as null
+            fill = "write `{}` for an empty mapping, " if expected == "object" else ""
+            yield Problem(mark_at(root, path), where, f"is empty (nothing after the colon is null in YAML): expected {names}; give it a value, {fill}or remove the key")
+            return
+        if expected == "object" and path and isinstance(path[-1], str) and path[-1] in sch.get("properties", {}) and len(path) >= 2:
+            # `access:` written at the level of the version names: the entry's property, one level too shallow
+            entry = _ENTRY.get(str(path[-2]), "entry")
+            siblings = [k for k in _node_at(root, path[:-1]) if k != path[-1]]
+            example = f" such as `{siblings[0]}:`" if siblings else ""
+            yield Problem(
+                mark_at(root, path, key=True),
+                where,
+                f"`{path[-1]}` is a property of each {entry}, not {_article(entry)} {entry}'s name: indent it one level deeper, under {_article(entry)} {entry}{example}",
+            )
+            return
         hint = " (quote it if it is text)" if expected == "string" and not isinstance(value, (dict, list)) else ""
         yield Problem(mark_at(root, path), where, f"expected {names}, got {_describe(value)} {_short(value)}{hint}")
         return
@@ -160,7 +265,7 @@ def _explain(root: Any, error: ValidationError, expansions: Expansions) -> Itera
         yield Problem(mark_at(root, path), where, f"{_short(value)} is text, not the number {sch['const']}: write it without quotes")
         return
     if kind in ("pattern", "const", "not") and "x-message" in sch:
-        yield Problem(mark_at(root, path), where, f"{_short(value)} {sch['x-message']}")
+        yield Problem(mark_at(root, path), where, f"{_short(value)} {sch['x-message']}{variable_hint(value) if isinstance(value, str) else ''}")
         return
     if kind == "minLength":
         yield Problem(mark_at(root, path), where, f"{_short(value)} is too short: at least {plural(sch['minLength'], 'character')}")

@@ -19,7 +19,7 @@ from .grants import check_budget
 from .loader import Locator
 from .model import Spec
 from .resolve import interpolate, load_chain, sections_with_variables, variables_for
-from .schema import check
+from .schema import check, structural
 
 DEFAULT_PROJECT = "apic-access"
 
@@ -56,8 +56,12 @@ def _load(path: Path, stack: str, project: str, native_yaml: bool = True) -> Loa
     unresolved = interpolate(raw, variables, sections_with_variables(sources), expansions)
     problems += unresolved
     # a value with an unknown ${...} fails its pattern too: report the variable only
-    problems += [p for p in check(raw, expansions) if p.path not in {u.path for u in unresolved}]
-    problems += cross_check(raw, str(path))
+    schema_problems = [p for p in check(raw, expansions) if p.path not in {u.path for u in unresolved}]
+    problems += schema_problems
+    cross = cross_check(raw, str(path))
+    if structural(schema_problems):  # the cross-checks read a shape the schema refused: their warnings follow from its errors
+        cross = [p for p in cross if p.severity == "error"]
+    problems += cross
     if any(p.severity == "error" for p in problems):
         raise SpecError(locator.locate(problems))
     spec = build(raw, file=str(path), stack=stack, project=project)

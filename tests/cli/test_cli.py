@@ -281,7 +281,7 @@ def test_strict_turns_warnings_into_errors(capsys: pytest.CaptureFixture[str], t
     assert code == 0 and "warning: auth config 'spare' is bound to no API version" in out
     code, out, err = run(capsys, "validate", "--strict", str(spec))
     assert code == 1 and "warning: auth config 'spare'" in out
-    assert err == f"{spec}: 1 warning, an error each with --strict\n"
+    assert err == f"{spec}: 1 warning, an error with --strict\n"
 
 
 def test_github_format_annotates_the_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -357,7 +357,7 @@ def test_warnings_told_in_one_line_still_count_each(capsys: pytest.CaptureFixtur
     assert code == 0 and len(out.splitlines()) == 11  # ten, and one line for the other fifteen
     assert err.endswith(", 25 warnings\n")
     code, out, err = run(capsys, "validate", "--strict", str(spec))
-    assert (code, err) == (1, f"{spec}: 25 warnings, an error each with --strict\n")
+    assert (code, err) == (1, f"{spec}: 25 warnings, each an error with --strict\n")
 
 
 def test_github_annotations_put_errors_then_the_counted_lines_first(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
