@@ -70,8 +70,10 @@ class AuthConfig(pulumi.ComponentResource):
             wanted = list(s.scopes) or [sc.value for sc in app_spec.scopes] or [".default"]
             if "clientCredentials" in s.flows and ".default" not in wanted:
                 wanted.append(".default")  # the client credentials flow only takes <app>/.default
-            # a full-URI scope (api://{tenantId}/orders/Orders.Read) gets its placeholders filled like the identifier URI
-            scopes = pulumi.Output.all(app.identifier_uri, app.client_id).apply(
+            # a full-URI scope (api://{tenantId}/orders/Orders.Read) gets its placeholders filled like the identifier URI;
+            # the client id only when a scope names {appId}, so that a plan shows the others
+            app_id = app.client_id if any("{appId}" in w for w in wanted) else ""
+            scopes = pulumi.Output.all(app.identifier_uri, app_id).apply(
                 lambda args: [arm.fill_identifier_uri(w, tenant_id=ctx.tenant_id, app_id=args[1]) if "://" in w else f"{args[0]}/{w}" for w in wanted]
             )
             return {

@@ -315,9 +315,7 @@ def _check_location(c: _Checker, location: Any) -> None:
         return
     name = location.replace(" ", "").lower()
     if name in LOCATIONS:
-        if name != location:  # `West Europe`, `WestEurope`: Azure takes them, but plans and names read the short form
-            c.warn(["apiCenter", "location"], f"'{location}' is Azure's display name: write '{name}' (the portal's and data plane's host names are made from it)")
-        return
+        return  # a display name (`East US`) is the schema's error already
     hint = did_you_mean(name, sorted(LOCATIONS))
     c.warn(
         ["apiCenter", "location"],

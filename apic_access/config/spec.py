@@ -61,6 +61,8 @@ def _load(path: Path, stack: str, project: str, native_yaml: bool = True) -> Loa
     cross = cross_check(raw, str(path))
     if structural(schema_problems):  # the cross-checks read a shape the schema refused: their warnings follow from its errors
         cross = [p for p in cross if p.severity == "error"]
+    refused = {p.path for p in schema_problems}
+    cross = [p for p in cross if p.severity == "error" or p.path not in refused]  # a value the schema refused: its error says it all
     problems += cross
     if any(p.severity == "error" for p in problems):
         raise SpecError(locator.locate(problems))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,36 @@ def test_lookups_through_graph(fake_azure: Any) -> None:
     assert answer == {"userPrincipalNames": ["alice@contoso.com"], "objectIds": ["a11ce000-0000-4000-8000-000000000001"]}
     missing = live.invoke("azuread:index/getUser:getUser", {"userPrincipalName": "nobody@contoso.com"})
     assert missing is not None and live.missing[missing["objectId"]] == ("users", "nobody@contoso.com")
+
+
+def test_a_failed_sign_in_is_one_short_message_kept_whole() -> None:
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from apic_access.azure.client import NoCredentials, TokenSource
+
+    class Failing:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def get_token(self, *scopes: str) -> Any:
+            raise ClientAuthenticationError(self.text)
+
+    chain = (
+        "DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n\tEnvironmentCredential: "
+        "EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\nVisit "
+        "https://aka.ms/azsdk/python/identity/environmentcredential/troubleshoot to troubleshoot this issue.\n\tAzureCliCredential: Azure CLI not found on path"
+    )
+    with pytest.raises(NoCredentials) as caught:
+        TokenSource("https://management.azure.com/.default", credential=Failing(chain))()
+    assert str(caught.value) == (
+        "cannot sign in to Azure: no sign-in method found credentials (environment variables, workload identity, managed identity, Azure CLI, "
+        "Azure PowerShell, Azure Developer CLI); sign in with `az login`, or set ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET "
+        "(or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider"
+    )
+    secret = "ClientSecretCredential.get_token failed: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent is the client secret value. Trace ID: 1"
+    with pytest.raises(NoCredentials) as caught:
+        TokenSource("https://management.azure.com/.default", credential=Failing(secret))()
+    assert str(caught.value).startswith(
+        "cannot sign in to Azure: ClientAuthenticationError: ClientSecretCredential.get_token failed: AADSTS7000215: Invalid client secret provided; sign in with"
+    )
+    assert logging.getLogger("azure.identity").getEffectiveLevel() >= logging.ERROR  # its attempt-by-attempt warnings stay quiet
