@@ -200,8 +200,10 @@ def test_subscription_from_the_stack_config(handmade: HandMade, capsys: pytest.C
 def test_no_credentials_exits_3_with_the_fix(handmade: HandMade, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDENTITY_HEADER", "wrong")  # the managed-identity endpoint refuses
     code, out, err = run(capsys, handmade)
-    assert code == 3
-    assert "no Azure credentials" in err and "az login" in err
+    assert (code, out) == (3, "")
+    assert err.startswith("apic-access verify: cannot sign in to Azure: ")
+    assert err.endswith("; sign in with `az login`, or set ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET (or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider\n")
+    assert err.count("\n") == 1  # one message, not azure-identity's list of attempts
 
 
 def test_spec_problems_exit_1_before_any_call(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
