@@ -22,8 +22,8 @@ from typing import Any
 
 from apic_access.components.shard import Shard, ShardError
 from apic_access.config.errors import Mark, PathMark, Problem, SpecError, did_you_mean
-from apic_access.config.loader import Locator
 from apic_access.config.model import Spec
+from apic_access.config.positions import Locator
 from apic_access.config.project import outside
 from apic_access.config.resolve import load_chain
 from apic_access.config.spec import Loaded, load_spec

@@ -17,7 +17,8 @@ from typing import Any
 
 from apic_access.components.shard import Shard, ShardError
 from apic_access.config.errors import Mark, PathMark, Problem, did_you_mean
-from apic_access.config.loader import Locator, Source, parse
+from apic_access.config.loader import Source, parse
+from apic_access.config.positions import Locator
 from apic_access.config.project import outside
 
 NAMESPACE = "apic-access"

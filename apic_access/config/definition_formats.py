@@ -34,7 +34,8 @@ from typing import Any
 import yaml
 
 from .errors import PathMark, format_path
-from .loader import Locator, Source, budget_problem, has_anchors
+from .loader import Source, budget_problem, has_anchors
+from .positions import Locator
 from .proto import ProtoSyntaxError
 from .proto import parse as parse_proto
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Mark, PathMark, Problem
-from .loader import Locator
+from .positions import Locator
 from .resolve import interpolate, load_chain, variables_for
 
 # the spec lists that name principals of each kind (entraApps.*.owners are users)

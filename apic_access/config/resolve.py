@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LINE_OF, Expansions, Mark, PathMark, Problem, Written, did_you_mean, format_path
-from .loader import Source, has_anchors, key_pattern, parse, read_spec_text
+from .loader import Source, has_anchors, parse, read_spec_text
+from .positions import key_pattern
 from .project import outside, project_root
 
 VARIABLES = ("stack", "project", "location")

@@ -16,8 +16,8 @@ from .build import build
 from .checks import cross_check
 from .errors import Expansions, Mark, Problem, SpecError
 from .grants import check_budget
-from .loader import Locator
 from .model import Spec
+from .positions import Locator
 from .resolve import interpolate, load_chain, sections_with_variables, variables_for
 from .schema import check, structural
 

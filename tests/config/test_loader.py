@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import apic_access.config.loader as loader
+import apic_access.config.positions as positions
 from apic_access.config.errors import PathMark, SpecError
 from apic_access.config.spec import load_spec
 
@@ -304,8 +305,8 @@ def test_positions_from_the_lines_around_a_node_are_those_of_the_whole_file(tmp_
         path = ROOT / "config" / spec
     text = path.read_text(encoding="utf-8")
     data, _ = loader.parse(text, str(path))
-    narrowed = loader.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
-    whole = loader.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
+    narrowed = positions.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
+    whole = positions.Locator([loader.Source(str(path), text, data)], {"stack": "dev", "project": "apic-access"})
     whole._narrowable = lambda source: False  # type: ignore[method-assign]
     paths = _all_paths(data)
     assert len(paths) > 150
