@@ -496,10 +496,18 @@ class Arm(HttpClient):
         self.wait(response, what=what)
         return True
 
-    def post(self, resource_id: str, action: str, api_version: str, body: Mapping[str, Any] | None, *, what: str) -> Any:
-        """POST an action and follow it to its end; returns the final answer's JSON."""
+    def post(self, resource_id: str, action: str, api_version: str, body: Mapping[str, Any] | None, *, what: str, result_at_location: bool = False) -> Any:
+        """POST an action and follow it to its end; returns the final answer's JSON. With
+        `result_at_location` (ARM's `final-state-via: location`, as for exportSpecification), an
+        answer with both Azure-AsyncOperation and Location has its result read at the Location
+        once the operation succeeded."""
         url = self.url(f"{resource_id}/{action}", **{"api-version": api_version})
-        return self.wait(self.send("POST", url, dict(body) if body is not None else None, what=what), what=what).json()
+        response = self.send("POST", url, dict(body) if body is not None else None, what=what)
+        final = self.wait(response, what=what)
+        location = response.header("Location")
+        if result_at_location and final is not response and response.header("Azure-AsyncOperation") and location:
+            final = self.send("GET", location, what=what)
+        return final.json()
 
     def items(self, path: str, api_version: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
         """Every item of an ARM collection, across pages."""
