@@ -49,11 +49,21 @@ def auth_config_props(**overrides: Any) -> dict[str, Any]:
 class Host:
     """Pulumi's dynamic-provider process, spoken to over gRPC as the engine does."""
 
-    def __init__(self, env: dict[str, str], provider: PreviewResourceProvider | None = None, config: dict[str, str] | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        provider: PreviewResourceProvider | None = None,
+        config: dict[str, str] | None = None,
+        *,
+        python: str = sys.executable,
+        cwd: Path = ROOT,
+    ):
+        # in the checkout by default (the project folder is the repository); elsewhere, only what `python` has installed
+        env = {**env, "PYTHONPATH": str(ROOT)} if cwd == ROOT else {k: v for k, v in env.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
-            cwd=ROOT,
-            env={**env, "PYTHONPATH": str(ROOT)},
+            [python, "-m", "pulumi.dynamic"],
+            cwd=cwd,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -84,8 +94,8 @@ class Host:
         reply = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=self._struct(props, provider)))
         return reply.id, self._plain(reply.properties)
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        reply = self.stub.Update(provider_pb2.UpdateRequest(id=id_, urn=URN, olds=self._struct(olds), news=self._struct(news)))
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], provider: str | None = None) -> dict[str, Any]:
+        reply = self.stub.Update(provider_pb2.UpdateRequest(id=id_, urn=URN, olds=self._struct(olds, provider), news=self._struct(news, provider)))
         return self._plain(reply.properties)
 
     def read(self, id_: str, props: dict[str, Any], provider: str | None = None) -> tuple[str, dict[str, Any]]:
