@@ -305,6 +305,8 @@ def shared_tokens(scope: str, config: Any = None) -> TokenSource:
     is a hash, so no secret is kept twice in memory."""
     config = config or {}
     settings = [(env, os.environ.get(env) or config.get(f"azure-native:{key}")) for env, key in _SETTINGS]
+    # and whatever else azure-identity reads (AZURE_*, the managed-identity endpoint, az's config dir)
+    settings += sorted((k, v) for k, v in os.environ.items() if k.startswith(("AZURE_", "IDENTITY_", "MSI_", "ARM_", "ACTIONS_ID_TOKEN_")))
     key = (scope, hashlib.sha256(repr(settings).encode("utf-8")).hexdigest())
     with _shared_lock:
         source = _shared.get(key)

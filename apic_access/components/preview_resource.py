@@ -126,6 +126,8 @@ def not_kept(sent: Mapping[str, Any], returned: Mapping[str, Any], write_only: A
     return problems
 
 
+# Kept at this module path for good: Pulumi states name it in every auth config's, binding's and
+# portal's pickled provider (see ArmProvider). Attributes added later need a default in STATE_DEFAULTS.
 class PreviewResourceProvider(ArmProvider):
     """Create, read, update and delete one preview ARM resource by id, at a named api-version.
 
