@@ -476,3 +476,14 @@ def test_refresh_of_a_state_written_before_export_hashes(fake_azure: Any, props:
     result = p.read(DEFINITION_ID, old)
     assert result.outs == {**old, "exportHash": HASH}
     assert p.diff(DEFINITION_ID, result.outs, props).changes is False
+
+
+def test_an_export_by_link_is_downloaded_without_our_token(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    """exportSpecification may answer with a link (a storage URL signed on its own): the text is
+    fetched from it, and the bearer token for ARM never goes there."""
+    fake_arm.play((200, {}, None), (200, {}, {"format": "link", "value": f"{fake_arm.base}/exports/petstore.yaml?sig=abc"}), (200, {}, CONTENT))
+    result = provider(fake_arm, Sleeps()).create(dict(props))
+    download = fake_arm.requests[2]
+    assert (download.method, download.path) == ("GET", "/exports/petstore.yaml?sig=abc")
+    assert "Authorization" not in download.headers
+    assert result.outs is not None and result.outs["exportHash"] == hashlib.sha256(json.dumps(CONTENT).encode()).hexdigest()  # the bytes served
