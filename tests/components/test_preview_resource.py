@@ -301,20 +301,20 @@ def test_a_create_whose_read_back_fails_leaves_no_orphan_and_the_next_create_suc
     assert auth_configs_in_azure(fake_azure) == [AUTH_CONFIG_ID]
 
 
-def test_a_long_running_create_that_fails_is_rolled_back(quick_host: Host, fake_azure: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("status", ["Failed", "Canceled"])
+def test_a_long_running_create_that_ends_badly_is_rolled_back(status: str, quick_host: Host, fake_azure: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_azure.lro = True
     real = fake_azure.answer
 
     def failing_operation(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
-        if raw_path.startswith("/operations/") and raw_path.endswith("-async"):
-            fake_azure.calls.append(type(fake_azure.calls[0])(method, raw_path, {}, None, None))
-            return 200, {}, {"status": "Failed", "error": {"code": "InternalError", "message": "The operation failed."}}
+        if raw_path.startswith("/operations/") and raw_path.endswith("-async"):  # the PUT's operation, after the PUT stored it
+            return 200, {}, {"status": status, "error": {"code": "InternalError", "message": "The operation ended."}}
         return real(method, raw_path, body, headers)
 
     monkeypatch.setattr(fake_azure, "answer", failing_operation)
     with pytest.raises(grpc.RpcError) as exc:
         quick_host.create(auth_config_props())
-    assert "creating auth config 'petstore-key': the operation failed: InternalError: The operation failed." in failure(exc)
+    assert f"creating auth config 'petstore-key': the operation {status.lower()}: InternalError: The operation ended." in failure(exc)
     assert auth_configs_in_azure(fake_azure) == []
 
 
