@@ -13,15 +13,25 @@ move happens in the state, where nothing touches Azure:
 4. `pulumi up --config apic-access:adopt=true` creates the new resources by adopting what is in
    Azure (nothing is deleted, and only what differs from the spec is written); then
    `pulumi config rm apic-access:adopt`.
+
+The same step moves the first release's definition imports to the provider's lasting module
+path: their pickled provider names `components.definition_import`, a module that only a checkout
+of the first release has (the wheel installs `apic_access` alone, and a top-level `components`
+package would clash with a project's own). It is replaced by the current provider's pickle
+(`apic_access.components.definition_import`), so refresh and destroy work where apic-access is
+installed as a wheel. Nothing else about those resources changes.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
 
 GENERIC = "azure-native:resources:Resource"
+DEFINITION_IMPORT = "pulumi-python:dynamic/apicenter:DefinitionImport"
+FIRST_RELEASE_MODULE = b"components.definition_import"
 PREVIEW_TYPES = ("authConfigs", "securityRequirements", "portals")
 
 
@@ -54,16 +64,41 @@ def migrate(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     if parents:
         raise MigrationError(f"{len(parents)} resource(s) are parented to a generic preview resource (for example {parents[0]}): this state was not made by apic-access")
     kept = []
+    current: str | None = None
     for r in resources:
         if r["urn"] in gone:
             continue
         r = dict(r)
+        if r.get("type") == DEFINITION_IMPORT and any(_first_release_provider(v) for v in (r.get("inputs"), r.get("outputs"))):
+            current = current or _current_definition_import_provider()
+            for key in ("inputs", "outputs"):
+                if isinstance(r.get(key), dict) and "__provider" in r[key]:
+                    r[key] = {**r[key], "__provider": current}
         if r.get("dependencies"):
             r["dependencies"] = [d for d in r["dependencies"] if d not in gone]
         if r.get("propertyDependencies"):
             r["propertyDependencies"] = {k: [d for d in v if d not in gone] for k, v in r["propertyDependencies"].items()}
         kept.append(r)
     return {**state, "deployment": {**deployment, "resources": kept}}, dropped
+
+
+def _first_release_provider(values: Any) -> bool:
+    """A pickled provider that names the first release's module path (and not the lasting one)."""
+    provider = values.get("__provider") if isinstance(values, dict) else None
+    if not isinstance(provider, str):
+        return False
+    try:
+        pickled = base64.b64decode(provider, validate=True)
+    except ValueError:
+        return False
+    return FIRST_RELEASE_MODULE in pickled.replace(b"apic_access." + FIRST_RELEASE_MODULE, b"")
+
+
+def _current_definition_import_provider() -> str:
+    from apic_access.components.definition_import import DefinitionImportProvider  # pulumi: only when there is one to move
+    from apic_access.components.dynamic import serialized
+
+    return serialized(DefinitionImportProvider())
 
 
 def run(source: Path, target: Path) -> list[str]:

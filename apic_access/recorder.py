@@ -154,6 +154,9 @@ def _dynamic_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     if isinstance(content, str):
         data = content.encode("utf-8")
         out["content"] = f"[{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:12]}…]"
+    file = out.get("file")
+    if isinstance(file, str):  # a definition import's file: its absolute path differs by checkout, its hash says what changed
+        out["file"] = Path(file).name
     return out
 
 

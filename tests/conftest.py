@@ -6,7 +6,13 @@ hands out managed-identity tokens the way App Service's endpoint does (IDENTITY_
 IDENTITY_HEADER, which azure-identity's ManagedIdentityCredential reads), and requires a bearer
 token on every ARM call. Knobs for tests: `drop` (property paths a type silently ignores),
 `write_only` (paths a type keeps but never returns), `lro` (answer PUT and DELETE with 202 +
-polling), `throttle` (answer the next N calls with 429).
+polling), `throttle` (answer the next N calls with 429), `busy` (id -> answer its next N PUTs
+and DELETEs with 409 AnotherOperationInProgress, as ARM does while another operation runs),
+`reads_fail_after_put` (id -> after its next PUT, answer its next N GETs with 500),
+`retired` (api-versions ARM no longer serves: 400 NoRegisteredProviderFound, as ARM answers),
+`locked` (ids under a delete lock: DELETE answers 409 ScopeLocked).
+A definition's `importSpecification` keeps the file's text (`specifications`) and sets the
+definition's `specification`; `exportSpecification` returns it inline.
 
 For `verify` and `export` it also answers, behind the same server:
 - role assignments at any scope (`.../providers/Microsoft.Authorization/roleAssignments`),
@@ -99,6 +105,15 @@ class FakeAzure:
     directory: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in _ODATA})
     forbid: int = 0  # answer the next N :getCredentials calls with 403 (RBAC propagating)
     secret_values: dict[str, str] = field(default_factory=dict)  # vault secret name -> value
+    busy: dict[str, int] = field(default_factory=dict)  # lower-case id -> 409 for its next N PUTs/DELETEs
+    reads_fail_after_put: dict[str, int] = field(default_factory=dict)  # lower-case id -> N GETs answered 500 after its next PUT
+    retired: set[str] = field(default_factory=set)  # api-versions answered with 400 NoRegisteredProviderFound
+    locked: set[str] = field(default_factory=set)  # lower-case ids under a delete lock: DELETE answers 409 ScopeLocked
+    specifications: dict[str, str] = field(default_factory=dict)  # lower-case definition id -> imported text
+    _failing_reads: dict[str, int] = field(default_factory=dict)
+
+    def token_requests(self) -> int:
+        return sum(1 for c in self.calls if c.path.startswith("/msi/token"))
 
     def arm_calls(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if not c.path.startswith(("/msi", "/operations")) and (method is None or c.method == method)]
@@ -156,6 +171,20 @@ class FakeAzure:
         if "api-version" not in query:
             return 400, {}, {"error": {"code": "MissingApiVersionParameter", "message": "The api-version query parameter (?api-version=) is required for all requests."}}
         key = path.lower()
+        if query["api-version"] in self.retired and "/providers/microsoft.apicenter/" in key:
+            return 400, {}, {"error": {"code": "NoRegisteredProviderFound", "message": (
+                f"No registered resource provider found for location 'eastus' and API version '{query['api-version']}' for type "
+                f"'services/{_type_of(path)}'. The supported api-versions are '2024-03-01, 2024-03-15-preview, 2024-06-01-preview'.")}}
+        if method in ("PUT", "DELETE") and self.busy.get(key):
+            self.busy[key] -= 1
+            return 409, {}, {"error": {"code": "AnotherOperationInProgress", "message": "Another operation on this or a dependent resource is in progress."}}
+        if method == "DELETE" and key in self.locked:
+            return 409, {}, {"error": {"code": "ScopeLocked", "message": f"The scope '{path}' cannot perform delete operation because following scope(s) are locked: '{path}'."}}
+        if method == "GET" and self._failing_reads.get(key):
+            self._failing_reads[key] -= 1
+            return 500, {}, {"error": {"code": "InternalServerError", "message": "Encountered internal server error."}}
+        if method == "POST" and key.rsplit("/", 1)[-1] in ("importspecification", "exportspecification"):
+            return self._specification(path, body)
         if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
             return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
         if method == "GET" and key.endswith("/providers/microsoft.authorization/roleassignments"):
@@ -183,7 +212,11 @@ class FakeAzure:
                        and r["properties"]["roleDefinitionId"].lower() == str(properties.get("roleDefinitionId")).lower() and r["id"].lower() != key for r in self.assignments()):
                     return 409, {}, {"error": {"code": "RoleAssignmentExists", "message": "The role assignment already exists."}}
             top = {k: v for k, v in (body or {}).items() if k in ("identity", "location", "tags")}
+            if _type_of(path) == "definitions" and key in self.resources and "specification" in self.resources[key]["properties"]:
+                properties.setdefault("specification", self.resources[key]["properties"]["specification"])  # a PUT keeps the imported file
             self.put(path, properties, **top)
+            if self.reads_fail_after_put.get(key):
+                self._failing_reads[key] = self.reads_fail_after_put.pop(key)
             if self.lro:
                 return 201, {"Azure-AsyncOperation": self._operation("async"), "Retry-After": "0"}, self._visible(self.resources[key])
             return (201 if created else 200), {}, self._visible(self.resources[key])
@@ -191,6 +224,7 @@ class FakeAzure:
             if key not in self.resources:
                 return 404, {}, _not_found(path)
             del self.resources[key]
+            self.specifications.pop(key, None)
             if self.lro:
                 return 202, {"Location": self._operation("location"), "Retry-After": "0"}, None
             return 200, {}, None
@@ -297,6 +331,21 @@ class FakeAzure:
                 return error(400, "KeyVaultAccessDenied", f"The API center's identity cannot read secrets in vault '{vault}'.")
             p[section][field_] = self.secret_values.get(name, f"fake-secret-value-of-{name}")
         return 200, {}, {"securityScheme": scheme, section: p.get(section) or {}} if section else {"securityScheme": scheme}
+
+    def _specification(self, path: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        definition, action = path.rsplit("/", 1)
+        found = self.resources.get(definition.lower())
+        if found is None or found["type"] != "definitions":
+            return 404, {}, _not_found(definition)
+        if action.lower() == "importspecification":
+            self.specifications[definition.lower()] = str((body or {}).get("value", ""))
+            found["properties"]["specification"] = dict((body or {}).get("specification") or {})
+            if self.lro:
+                return 202, {"Location": self._operation("location"), "Retry-After": "0"}, None
+            return 200, {}, None
+        if definition.lower() not in self.specifications:
+            return 400, {}, {"error": {"code": "SpecificationNotFound", "message": "The API definition has no specification."}}
+        return 200, {}, {"format": "inline", "value": self.specifications[definition.lower()]}
 
     def _operation(self, kind: str) -> str:
         op = f"op-{len(self.operations) + 1}-{kind}"

@@ -7,6 +7,10 @@ Center data plane, with:
 - the credential chain Pulumi's azure-native provider uses (ARM_* variables or
   `azure-native:*` config, OIDC, managed identity, then the Azure CLI / default chain);
 - bounded retries on throttling (429, with Retry-After), 408 and 5xx, and dropped connections;
+  on ARM also 409 while another operation runs on the parent (PUT, DELETE, POST) and 404 on a
+  PUT (a child right after its parent was created, before ARM shows the parent everywhere);
+- one credential per process and audience, its token reused until five minutes before it
+  expires (`shared_tokens`);
 - long-running operations (202 + Azure-AsyncOperation or Location) followed to their end;
 - paging (`nextLink`, `@odata.nextLink`);
 - Azure's error body turned into one line: `Code: message (HTTP 400)`;
@@ -21,11 +25,13 @@ Only the standard library and azure-identity: the provider process imports this 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import ipaddress
 import json
 import logging
 import os
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -46,6 +52,12 @@ DATA_PLANE_AUDIENCE = "https://azure-apicenter.net"
 
 # Worth another attempt: timeouts, throttling and server-side failures.
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
+# ARM's 409 codes for "another operation is in progress on this resource or its parent": it
+# clears once that operation ends. Every other 409 (RoleAssignmentExists, a soft-deleted name)
+# stays as it is, whatever the attempt.
+BUSY_CONFLICT_CODES = frozenset({"conflict", "anotheroperationinprogress"})
+# A token is fetched again this long before it expires (what azure-core's own policy does).
+TOKEN_REFRESH_MARGIN = 300.0
 _TERMINAL_OK = frozenset({"succeeded"})
 _TERMINAL_FAILED = frozenset({"failed", "canceled", "cancelled"})
 _USER_AGENT = "apic-access/1"
@@ -239,27 +251,82 @@ _SIGN_IN = (
 
 
 class TokenSource:
-    """Bearer tokens for one audience from one credential, made lazily (the credential is built
-    on first use) and cached by azure-identity. Picklable: the live credential is never kept in
-    a serialized provider."""
+    """Bearer tokens for one audience from one credential. The credential is built on first use
+    and kept; a token is reused until TOKEN_REFRESH_MARGIN seconds before its `expires_on`, so a
+    run asks the identity endpoint (or starts `az`) once per audience, not once per request.
+    Thread-safe: Pulumi's provider host serves calls from several threads. Picklable: the live
+    credential and token never go into a serialized provider."""
 
-    def __init__(self, scope: str, config: Any = None, credential: Any = None):
+    def __init__(self, scope: str, config: Any = None, credential: Any = None, clock: Callable[[], float] = time.time):
         self.scope = scope
         self.config = config
         self._credential = credential
+        self._clock = clock
+        self._token: str | None = None
+        self._expires_on = 0.0
+        self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"scope": self.scope, "config": None, "_credential": None}
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a fresh cache and lock: a token never travels in a pickle
+        self.scope = str(state.get("scope", ""))
+        self.config = None
+        self._credential = None
+        self._clock = time.time
+        self._token = None
+        self._expires_on = 0.0
+        self._lock = threading.Lock()
+
     def __call__(self) -> str:
-        try:
-            if self._credential is None:
-                self._credential = pulumi_credential(self.config)
-            return str(self._credential.get_token(self.scope).token)
-        except AzureError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any credential failure is the user's to fix
-            raise NoCredentials(f"cannot sign in to Azure: {credential_failure(exc)}; {_SIGN_IN}") from None
+        with self._lock:
+            if self._token is not None and self._clock() < self._expires_on - TOKEN_REFRESH_MARGIN:
+                return self._token
+            try:
+                if self._credential is None:
+                    self._credential = pulumi_credential(self.config)
+                access = self._credential.get_token(self.scope)
+            except AzureError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any credential failure is the user's to fix
+                raise NoCredentials(f"cannot sign in to Azure: {credential_failure(exc)}; {_SIGN_IN}") from None
+            self._token = str(access.token)
+            self._expires_on = float(getattr(access, "expires_on", 0) or 0)
+            return self._token
+
+
+_SETTINGS = (
+    ("ARM_CLIENT_ID", "clientId"),
+    ("ARM_TENANT_ID", "tenantId"),
+    ("ARM_CLIENT_SECRET", "clientSecret"),
+    ("ARM_CLIENT_CERTIFICATE_PATH", "clientCertificatePath"),
+    ("ARM_USE_MSI", "useMsi"),
+    ("ARM_USE_OIDC", "useOidc"),
+    ("ARM_OIDC_TOKEN", "oidcToken"),
+    ("ARM_OIDC_TOKEN_FILE_PATH", "oidcTokenFilePath"),
+)
+_shared: dict[tuple[str, str], TokenSource] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_tokens(scope: str, config: Any = None) -> TokenSource:
+    """The process's one TokenSource for `scope` and these sign-in settings.
+
+    Pulumi's provider host unpickles a provider once per distinct pickle (every release's
+    pickle is another provider object) and each operation used to build a credential of its
+    own; keyed by the settings that choose the credential, all of them now share one. The key
+    is a hash, so no secret is kept twice in memory."""
+    config = config or {}
+    settings = [(env, os.environ.get(env) or config.get(f"azure-native:{key}")) for env, key in _SETTINGS]
+    # and whatever else azure-identity reads (AZURE_*, the managed-identity endpoint, az's config dir)
+    settings += sorted((k, v) for k, v in os.environ.items() if k.startswith(("AZURE_", "IDENTITY_", "MSI_", "ARM_", "ACTIONS_ID_TOKEN_")))
+    key = (scope, hashlib.sha256(repr(settings).encode("utf-8")).hexdigest())
+    with _shared_lock:
+        source = _shared.get(key)
+        if source is None:
+            source = _shared[key] = TokenSource(scope, config)
+        return source
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -268,8 +335,9 @@ class TokenSource:
 class HttpClient:
     """Requests to one Azure endpoint with a bearer token: retries, long-running operations, paging.
 
-    `token` is called for every request (credentials cache their tokens), so a long poll never
-    outlives one. `sleep` and the timings are there for tests.
+    `token` is called for every request (a TokenSource hands out its kept token until shortly
+    before it expires), so a long poll never outlives one. `sleep` and the timings are there for
+    tests.
     """
 
     service = "Azure"
@@ -326,7 +394,7 @@ class HttpClient:
                 continue
             if response.status < 400 or response.status in ok:
                 return response
-            if response.status not in RETRYABLE:
+            if not self.retryable(method, response):
                 raise AzureError(f"{what}: {error_text(response)} (HTTP {response.status})", status=response.status, code=error_code(response))
             if attempt == self.max_attempts:
                 raise AzureError(
@@ -335,6 +403,10 @@ class HttpClient:
             asked = retry_after(response)
             self.sleep(min(self.max_retry_after, asked) if asked is not None else self._backoff(attempt))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def retryable(self, method: str, response: Response) -> bool:
+        """Whether this failed answer is worth another attempt."""
+        return response.status in RETRYABLE
 
     def wait(self, response: Response, *, what: str) -> Response:
         """Follow a long-running operation (202 or 201 with Azure-AsyncOperation / Location) to its end.
@@ -401,6 +473,16 @@ class Arm(HttpClient):
 
     service = "ARM"
 
+    def retryable(self, method: str, response: Response) -> bool:
+        """Also, on writes: 409 while another operation runs on the resource or its parent, and on
+        PUT a 404 (the parent was just created and is not yet visible where this call landed). A
+        404 on DELETE is never retried (it means gone: `ok`), nor on GET (it means missing)."""
+        if super().retryable(method, response):
+            return True
+        if response.status == 409 and method in ("PUT", "DELETE", "POST"):
+            return str(error_code(response) or "").lower() in BUSY_CONFLICT_CODES
+        return response.status == 404 and method == "PUT"
+
     def get(self, resource_id: str, api_version: str, *, what: str) -> dict[str, Any] | None:
         """The resource, or None when ARM answers 404."""
         response = self.send("GET", self.url(resource_id, **{"api-version": api_version}), what=what, ok=(404,))
@@ -430,10 +512,18 @@ class Arm(HttpClient):
         self.wait(response, what=what)
         return True
 
-    def post(self, resource_id: str, action: str, api_version: str, body: Mapping[str, Any] | None, *, what: str) -> Any:
-        """POST an action and follow it to its end; returns the final answer's JSON."""
+    def post(self, resource_id: str, action: str, api_version: str, body: Mapping[str, Any] | None, *, what: str, result_at_location: bool = False) -> Any:
+        """POST an action and follow it to its end; returns the final answer's JSON. With
+        `result_at_location` (ARM's `final-state-via: location`, as for exportSpecification), an
+        answer with both Azure-AsyncOperation and Location has its result read at the Location
+        once the operation succeeded."""
         url = self.url(f"{resource_id}/{action}", **{"api-version": api_version})
-        return self.wait(self.send("POST", url, dict(body) if body is not None else None, what=what), what=what).json()
+        response = self.send("POST", url, dict(body) if body is not None else None, what=what)
+        final = self.wait(response, what=what)
+        location = response.header("Location")
+        if result_at_location and final is not response and response.header("Azure-AsyncOperation") and location:
+            final = self.send("GET", location, what=what)
+        return final.json()
 
     def items(self, path: str, api_version: str, *, what: str, **query: str) -> Iterator[dict[str, Any]]:
         """Every item of an ARM collection, across pages."""
@@ -483,13 +573,13 @@ class DataPlane(HttpClient):
 
 def arm_client(config: Any = None, **kwargs: Any) -> Arm:
     endpoint = arm_endpoint()
-    return Arm(endpoint, kwargs.pop("token", None) or TokenSource(endpoint + "/.default", config), **kwargs)
+    return Arm(endpoint, kwargs.pop("token", None) or shared_tokens(endpoint + "/.default", config), **kwargs)
 
 
 def graph_client(config: Any = None, **kwargs: Any) -> Graph:
     endpoint = graph_endpoint()
-    return Graph(endpoint, kwargs.pop("token", None) or TokenSource(endpoint + "/.default", config), **kwargs)
+    return Graph(endpoint, kwargs.pop("token", None) or shared_tokens(endpoint + "/.default", config), **kwargs)
 
 
 def data_plane_client(default_endpoint: str, config: Any = None, **kwargs: Any) -> DataPlane:
-    return DataPlane(data_plane_endpoint(default_endpoint), kwargs.pop("token", None) or TokenSource(DATA_PLANE_AUDIENCE + "/.default", config), **kwargs)
+    return DataPlane(data_plane_endpoint(default_endpoint), kwargs.pop("token", None) or shared_tokens(DATA_PLANE_AUDIENCE + "/.default", config), **kwargs)

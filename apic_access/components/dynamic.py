@@ -9,6 +9,7 @@ form of one provider never changes within a run, so it is made once and reused.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
-from apic_access.azure.client import Arm, TokenSource, arm_endpoint
+from apic_access.azure.client import Arm, arm_endpoint, shared_tokens
 
 _serialized: dict[int, tuple[pulumi.dynamic.ResourceProvider, str]] = {}
 
@@ -50,9 +51,30 @@ class ArmProvider(pulumi.dynamic.ResourceProvider):
     """A dynamic provider that calls ARM through the shared client (apic_access/azure/client.py)
     with Pulumi's own credentials. `token`, `endpoint`, `sleep` and the retry settings are for
     tests; by default the token comes from the stack's Azure settings and the endpoint from
-    APIC_ACCESS_ARM_ENDPOINT or ARM's."""
+    APIC_ACCESS_ARM_ENDPOINT or ARM's.
+
+    Upgrades: Pulumi keeps each resource's provider pickled in the state (by reference to its
+    module and class, with the instance's attributes) and unpickles it, with whatever release is
+    installed then, to read, diff and delete that resource. So the subclasses' module paths
+    (`apic_access.components.definition_import`, `apic_access.components.preview_resource`) and
+    class names are kept for good, and every attribute has a default in `STATE_DEFAULTS`, which
+    `__setstate__` fills in for pickles written before the attribute existed
+    (tests/components/test_upgrades.py unpickles the released pickles in tests/components/golden/).
+    """
 
     serialize_as_secret_always = False  # the provider holds no secret: keep it readable in the state
+
+    # every instance attribute and its default; a release that adds an attribute adds it here
+    STATE_DEFAULTS: dict[str, Any] = {
+        "token": None,
+        "endpoint": None,
+        "sleep": None,
+        "max_attempts": 5,
+        "backoff": 2.0,
+        "poll_interval": 5.0,
+        "timeout": 1800.0,
+        "_config": {},
+    }
 
     def __init__(
         self,
@@ -81,6 +103,12 @@ class ArmProvider(pulumi.dynamic.ResourceProvider):
         state["_config"] = {}
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a pickle from an older release lacks what was added since: the defaults stand in; what
+        # a release dropped (the first release's `_credential`) is left out
+        self.__dict__.update(copy.deepcopy(self.STATE_DEFAULTS))
+        self.__dict__.update({k: v for k, v in state.items() if k in self.STATE_DEFAULTS})
+
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
         self._config = req.config
 
@@ -88,7 +116,8 @@ class ArmProvider(pulumi.dynamic.ResourceProvider):
         endpoint = self.endpoint or arm_endpoint()
         return Arm(
             endpoint,
-            self.token or TokenSource(endpoint.rstrip("/") + "/.default", self._config),
+            # one credential per process and audience, its token reused until shortly before expiry
+            self.token or shared_tokens(endpoint.rstrip("/") + "/.default", self._config),
             max_attempts=self.max_attempts,
             backoff=self.backoff,
             poll_interval=self.poll_interval,

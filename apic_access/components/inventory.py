@@ -12,7 +12,6 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from apic_access.azure import arm
-from apic_access.config.definition_files import read_text
 from apic_access.config.model import Api
 
 from .context import Context, child
@@ -120,7 +119,7 @@ class Inventory(pulumi.ComponentResource):
                             definition_id=arm.definition_id(self._subscription_id, self._common["resource_group_name"], self._common["service_name"], api.name, ver.name, d.name),
                             specification_name=d.specification_name,
                             specification_version=d.specification_version,
-                            content=read_text(d.file),
+                            file=d.file,
                             content_hash=d.content_hash,
                             opts=child(self, depends_on=[def_res]),
                         )

@@ -13,7 +13,13 @@ expects of these types and nothing else:
   operation with its spec path and the fix (fields Azure never returns, such as Key Vault
   secret references, are listed in `writeOnly` and not compared; fields Azure adds are fine);
 - create refuses to take over a resource that already exists, unless the spec says `adopt`;
-- delete treats 404 as done.
+- a create that fails after its PUT may have reached Azure (read-back out of retries, the
+  long-running operation Failed, Canceled or timed out, the call interrupted) removes what it
+  wrote before it reports, so the next `pulumi up` finds no orphan to refuse; if that removal
+  fails too, the error names the one command that clears it;
+- delete treats 404 as done;
+- a resource written at a preview api-version Azure has since retired is read and deleted at the
+  version this release (or the stack config `apic-access:previewApiVersions`) names for its type.
 
 The state holds what we write: names, URLs, client ids and Key Vault secret URIs, never a
 secret value.
@@ -21,12 +27,14 @@ secret value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
 
+from apic_access.azure import arm
 from apic_access.azure.client import Arm, AzureError
 
 from .dynamic import ArmProvider, OnceSerializedResource
@@ -38,6 +46,26 @@ _AZURE_INPUTS = ("resourceId", "apiVersion", "properties")
 
 class PreviewResourceError(AzureError):
     """Azure refused the write, or did not keep what was written."""
+
+
+# ARM's answers (HTTP 400) to an api-version it no longer serves for a type
+RETIRED_API_VERSION_CODES = frozenset({"noregisteredproviderfound", "invalidapiversionparameter", "invalidresourcetype"})
+CONFIG_API_VERSIONS = "apic-access:previewApiVersions"  # stack config: {type: api-version}, for states written at a retired one
+
+_T = TypeVar("_T")
+
+
+def is_retired(exc: AzureError) -> bool:
+    return exc.status == 400 and str(exc.code or "").lower() in RETIRED_API_VERSION_CODES
+
+
+def kind_of(resource_id: str) -> str:
+    """The preview type of an id: .../authConfigs/x -> authConfigs."""
+    return str(resource_id).rstrip("/").rsplit("/", 2)[-2]
+
+
+def delete_command(endpoint: str, resource_id: str, api_version: str) -> str:
+    return f"az rest --method delete --url '{endpoint}{resource_id}?api-version={api_version}'"
 
 
 def leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -98,6 +126,8 @@ def not_kept(sent: Mapping[str, Any], returned: Mapping[str, Any], write_only: A
     return problems
 
 
+# Kept at this module path for good: Pulumi states name it in every auth config's, binding's and
+# portal's pickled provider (see ArmProvider). Attributes added later need a default in STATE_DEFAULTS.
 class PreviewResourceProvider(ArmProvider):
     """Create, read, update and delete one preview ARM resource by id, at a named api-version.
 
@@ -125,20 +155,39 @@ class PreviewResourceProvider(ArmProvider):
         rid, api_version, what = props["resourceId"], props["apiVersion"], self._what(props)
         existing = client.get(rid, api_version, what=f"checking whether {what} exists")
         if existing is not None and not props.get("adopt"):
+            # Content equal to the spec proves nothing (a colleague may have made it from the same
+            # spec): only `adopt` takes a resource over.
             raise PreviewResourceError(
                 f"{what} already exists in Azure ({rid}), and this stack did not create it. "
                 f"To manage it from the spec, set `adopt: true` on {props.get('specPaths', {}).get('', 'its spec entry')} "
-                "(or write the spec with `apic-access export`); to keep it out of this stack, rename the spec entry."
+                "(or write the spec with `apic-access export`); to keep it out of this stack, rename the spec entry. "
+                "If an earlier `pulumi up` of this stack was killed while creating it, remove it with "
+                f"`{delete_command(client.endpoint, rid, api_version)}` and run `pulumi up` again."
             )
-        kept = client.put(rid, api_version, {"properties": props["properties"]}, what=f"creating {what}")
+        put_answered = False
         try:
+            kept = client.put(rid, api_version, {"properties": props["properties"]}, what=f"creating {what}")
+            put_answered = True
             self._check_kept(client, props, kept)
-        except PreviewResourceError:
-            if existing is None:
-                # nothing half-made stays behind: the next `pulumi up` starts from a clean slate
-                client.delete(rid, api_version, what=f"removing {what} after a failed create")
+        except BaseException as exc:  # noqa: BLE001 - interrupted or failed, the write may have landed: undo it, then report
+            if existing is None and (put_answered or not _refused(exc)):
+                self._roll_back(client, props, exc)
             raise
         return pulumi.dynamic.CreateResult(id_=rid, outs=self._outs(props))
+
+    def _roll_back(self, client: Arm, props: Mapping[str, Any], failure: BaseException) -> None:
+        """Remove what a failed create wrote, so the next `pulumi up` creates it afresh instead of
+        refusing it as made by someone else. The DELETE has the client's retries of its own (409
+        while the failed operation still runs included). When it fails as well, the failure says
+        which one command clears the orphan."""
+        rid, api_version, what = props["resourceId"], props["apiVersion"], self._what(props)
+        try:
+            client.delete(rid, api_version, what=f"removing {what} after a failed create")
+        except Exception as exc:  # noqa: BLE001 - reported with the original failure
+            raise PreviewResourceError(
+                f"{failure}\n{what} may be left in Azure, outside this stack, and removing it failed too ({exc}). "
+                f"The next `pulumi up` refuses it until it is gone: run `{delete_command(client.endpoint, rid, api_version)}`, then `pulumi up`."
+            ) from None
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         client = self._client()
@@ -151,19 +200,58 @@ class PreviewResourceProvider(ArmProvider):
         """`pulumi refresh`: what Azure now has, for the fields we write. A resource gone from
         Azure reads as gone, so the next `pulumi up` creates it again."""
         rid = props.get("resourceId") or id_
-        api_version = props.get("apiVersion")
-        if not api_version:
+        if not props.get("apiVersion"):
             raise PreviewResourceError(f"cannot read {id_}: its state has no apiVersion; run `pulumi up` to write it again")
-        found = self._client().get(rid, api_version, what=f"reading {self._what(props)}")
+        client = self._client()
+        found, api_version = self._served(props, lambda v: client.get(rid, v, what=f"reading {self._what(props)}"))
         if found is None:
             return pulumi.dynamic.ReadResult(id_="", outs={})
         returned = _properties(found)
         properties = _refreshed(props.get("properties") or {}, returned, props.get("writeOnly") or [])
-        outs = {**props, "properties": properties}
+        outs = {**props, "properties": properties, "apiVersion": api_version}  # a retired version moves on to the served one
         return pulumi.dynamic.ReadResult(id_=id_, outs=outs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        self._client().delete(props["resourceId"], props["apiVersion"], what=f"deleting {self._what(props)}")
+        client = self._client()
+        self._served(props, lambda v: client.delete(props["resourceId"], v, what=f"deleting {self._what(props)}"))
+
+    def _served(self, props: Mapping[str, Any], call: Callable[[str], _T]) -> tuple[_T, str]:
+        """`call` at the state's api-version; if Azure no longer serves it, at the version the
+        stack config (`apic-access:previewApiVersions`) or else this release names for the type.
+        A state keeps the version of its last write, maybe years old, and preview versions are
+        retired: without this, such a resource could be neither refreshed nor destroyed."""
+        written = str(props["apiVersion"])
+        try:
+            return call(written), written
+        except AzureError as exc:
+            if not is_retired(exc):
+                raise
+            retired = exc
+        kind = kind_of(props["resourceId"])
+        tried = [written]
+        for version in (self._configured_versions().get(kind), arm.PREVIEW_API_VERSIONS.get(kind)):
+            if not version or version in tried:
+                continue
+            tried.append(version)
+            try:
+                return call(version), version
+            except AzureError as exc:
+                if not is_retired(exc):
+                    raise
+        raise PreviewResourceError(
+            f"{self._what(props)} was written at api-version {written}, which Azure no longer serves ({retired}); "
+            f"tried {', '.join(tried)}. Name a version Azure serves for {kind} (ARM's message lists them) and run the command again: "
+            f"`pulumi config set --path '{CONFIG_API_VERSIONS}.{kind}' <api-version>`"
+        ) from None
+
+    def _configured_versions(self) -> dict[str, str]:
+        raw = self._config.get(CONFIG_API_VERSIONS) if self._config else None
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                return {}
+        return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {}
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -199,6 +287,13 @@ class PreviewResourceProvider(ArmProvider):
             f"or target another api-version with `apiCenter.previewApiVersions.{kind}` in the spec; if it stores a field "
             f"without ever returning it, list the field under `apiCenter.previewWriteOnly.{kind}`."
         )
+
+
+def _refused(exc: BaseException) -> bool:
+    """ARM refused the PUT (a 4xx other than a timeout, after the retries): nothing was written,
+    and a DELETE would most likely be refused for the same reason (403: no right to write)."""
+    status = exc.status if isinstance(exc, AzureError) else None
+    return status is not None and 400 <= status < 500 and status != 408
 
 
 def _refreshed(written: Mapping[str, Any], returned: Mapping[str, Any], write_only: Any) -> dict[str, Any]:

@@ -27,15 +27,24 @@ from .conftest import write_spec
 
 DEFINITION_ID = arm.definition_id("sub-1", "rg-apis", "contoso-apis", "petstore", "v1-0", "openapi")
 CONTENT = 'openapi: 3.0.1\ninfo: {title: Petstore, version: "1.0"}\npaths: {}\n'
-PROPS = {
-    "definitionId": DEFINITION_ID,
-    "specificationName": "openapi",
-    "specificationVersion": "3.0.1",
-    "content": CONTENT,
-    "contentHash": hashlib.sha256(CONTENT.encode()).hexdigest(),
-    "__provider": "serialized",
-}
+HASH = hashlib.sha256(CONTENT.encode()).hexdigest()
 IMPORT_PATH = f"{DEFINITION_ID}/importSpecification?api-version={IMPORT_API_VERSION}"
+EXPORT_PATH = f"{DEFINITION_ID}/exportSpecification?api-version={IMPORT_API_VERSION}"
+EXPORTED = (200, {}, {"format": "inline", "value": CONTENT})  # ARM's answer to exportSpecification
+
+
+@pytest.fixture
+def props(tmp_path: Path) -> dict[str, Any]:
+    """The inputs as the program passes them: the file's path and hash, never its text."""
+    (tmp_path / "petstore.yaml").write_text(CONTENT, encoding="utf-8")
+    return {
+        "definitionId": DEFINITION_ID,
+        "specificationName": "openapi",
+        "specificationVersion": "3.0.1",
+        "file": str(tmp_path / "petstore.yaml"),
+        "contentHash": HASH,
+        "__provider": "serialized",
+    }
 
 
 @dataclass
@@ -114,73 +123,116 @@ def provider(fake: FakeArm, sleeps: Sleeps, **kwargs: Any) -> DefinitionImportPr
 # --- the provider against ARM -----------------------------------------------------------
 
 
-def test_create_posts_the_file_inline_and_keeps_only_its_hash(fake_arm: FakeArm) -> None:
-    fake_arm.play((200, {}, None))
-    result = provider(fake_arm, Sleeps()).create(dict(PROPS))
+def test_create_posts_the_file_inline_and_keeps_only_its_hashes(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    fake_arm.play((200, {}, None), (200, {}, {"format": "inline", "value": CONTENT.replace("{", "{ ")}))  # Azure may return other bytes
+    result = provider(fake_arm, Sleeps()).create(dict(props))
 
-    [request] = fake_arm.requests
+    request, export = fake_arm.requests
     assert (request.method, request.path) == ("POST", IMPORT_PATH)
     assert request.headers["Authorization"] == "Bearer test-token"
     assert request.body == {"format": "inline", "value": CONTENT, "specification": {"name": "openapi", "version": "3.0.1"}}
+    assert (export.method, export.path, export.body) == ("POST", EXPORT_PATH, None)
     assert result.id == DEFINITION_ID
-    assert result.outs == {"definitionId": DEFINITION_ID, "specificationName": "openapi", "specificationVersion": "3.0.1", "contentHash": PROPS["contentHash"]}
+    assert result.outs == {
+        "definitionId": DEFINITION_ID,
+        "specificationName": "openapi",
+        "specificationVersion": "3.0.1",
+        "contentHash": HASH,
+        "exportHash": hashlib.sha256(CONTENT.replace("{", "{ ").encode()).hexdigest(),
+    }
 
 
-def test_a_format_without_version_sends_the_name_only(fake_arm: FakeArm) -> None:
-    fake_arm.play((200, {}, None))
-    provider(fake_arm, Sleeps()).create({**PROPS, "specificationName": "graphql", "specificationVersion": None})
+def test_the_text_given_by_a_program_of_an_earlier_release_is_still_imported(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    fake_arm.play((200, {}, None), EXPORTED)
+    old = {k: v for k, v in props.items() if k != "file"} | {"content": CONTENT}
+    provider(fake_arm, Sleeps()).create(old)
+    assert fake_arm.requests[0].body["value"] == CONTENT
+
+
+def test_a_file_changed_after_the_plan_is_not_imported(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    Path(props["file"]).write_text(CONTENT + "# edited\n", encoding="utf-8")
+    with pytest.raises(DefinitionImportError) as exc:
+        provider(fake_arm, Sleeps()).create(dict(props))
+    edited = hashlib.sha256((CONTENT + "# edited\n").encode()).hexdigest()
+    assert str(exc.value) == (
+        f"importing the specification into {DEFINITION_ID}: {props['file']} changed after the plan was made "
+        f"(sha256 {edited[:12]}, planned {HASH[:12]}); run `pulumi up` again"
+    )
+    Path(props["file"]).unlink()
+    with pytest.raises(DefinitionImportError, match=r"cannot read .*petstore.yaml \(No such file or directory\); run `pulumi up` where the spec and its definition files are"):
+        provider(fake_arm, Sleeps()).create(dict(props))
+    assert fake_arm.requests == []
+
+
+def test_a_format_without_version_sends_the_name_only(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    fake_arm.play((200, {}, None), EXPORTED)
+    provider(fake_arm, Sleeps()).create({**props, "specificationName": "graphql", "specificationVersion": None})
     assert fake_arm.requests[0].body["specification"] == {"name": "graphql"}
 
 
-def test_202_is_followed_through_location_until_done(fake_arm: FakeArm) -> None:
+def test_202_is_followed_through_location_until_done(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     fake_arm.play(
         (202, {"Location": "{base}/operationResults/op-1", "Retry-After": "3"}, None),
         (202, {"Location": "{base}/operationResults/op-1"}, None),
         (200, {}, None),
+        EXPORTED,
     )
     sleeps = Sleeps()
-    provider(fake_arm, sleeps).create(dict(PROPS))
+    provider(fake_arm, sleeps).create(dict(props))
 
-    assert [(r.method, r.path) for r in fake_arm.requests] == [("POST", IMPORT_PATH), ("GET", "/operationResults/op-1"), ("GET", "/operationResults/op-1")]
+    assert [(r.method, r.path) for r in fake_arm.requests] == [
+        ("POST", IMPORT_PATH),
+        ("GET", "/operationResults/op-1"),
+        ("GET", "/operationResults/op-1"),
+        ("POST", EXPORT_PATH),
+    ]
     assert all(r.headers["Authorization"] == "Bearer test-token" for r in fake_arm.requests)
     assert sleeps.waits == [3.0, 0.02]  # Retry-After first, then the poll interval
 
 
-def test_202_with_azure_async_operation_polls_the_status(fake_arm: FakeArm) -> None:
+def test_202_with_azure_async_operation_polls_the_status(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     fake_arm.play(
         (202, {"Azure-AsyncOperation": "{base}/operations/op-2", "Location": "{base}/operationResults/op-2"}, None),
         (200, {"Retry-After": "1"}, {"status": "InProgress"}),
         (200, {}, {"status": "Succeeded"}),
+        # the export keeps its result at the Location (final-state-via: location)
+        (202, {"Azure-AsyncOperation": "{base}/operations/op-3", "Location": "{base}/operationResults/op-3"}, None),
+        (200, {}, {"status": "Succeeded"}),
+        EXPORTED,
     )
     sleeps = Sleeps()
-    provider(fake_arm, sleeps).update(DEFINITION_ID, dict(PROPS), dict(PROPS))
+    result = provider(fake_arm, sleeps).update(DEFINITION_ID, dict(props), dict(props))
     assert [(r.method, urlsplit(r.path).path) for r in fake_arm.requests] == [
         ("POST", urlsplit(IMPORT_PATH).path),
         ("GET", "/operations/op-2"),
         ("GET", "/operations/op-2"),
+        ("POST", urlsplit(EXPORT_PATH).path),
+        ("GET", "/operations/op-3"),
+        ("GET", "/operationResults/op-3"),
     ]
-    assert sleeps.waits == [0.02, 1.0]
+    assert sleeps.waits == [0.02, 1.0, 0.02]
+    assert result.outs["exportHash"] == HASH
 
 
-def test_a_failed_async_operation_raises_with_arm_error_text(fake_arm: FakeArm) -> None:
+def test_a_failed_async_operation_raises_with_arm_error_text(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     fake_arm.play(
         (202, {"Azure-AsyncOperation": "{base}/operations/op-3"}, None),
         (200, {}, {"status": "Failed", "error": {"code": "SpecificationParseError", "message": "Line 3: unexpected token."}}),
     )
     with pytest.raises(DefinitionImportError) as exc:
-        provider(fake_arm, Sleeps()).create(dict(PROPS))
+        provider(fake_arm, Sleeps()).create(dict(props))
     assert str(exc.value) == f"importing the specification into {DEFINITION_ID}: the operation failed: SpecificationParseError: Line 3: unexpected token."
 
 
-def test_429_waits_as_told_then_succeeds(fake_arm: FakeArm) -> None:
-    fake_arm.play((429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "Slow down."}}), (200, {}, None))
+def test_429_waits_as_told_then_succeeds(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    fake_arm.play((429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "Slow down."}}), (200, {}, None), EXPORTED)
     sleeps = Sleeps()
-    provider(fake_arm, sleeps).create(dict(PROPS))
-    assert [r.method for r in fake_arm.requests] == ["POST", "POST"]
+    provider(fake_arm, sleeps).create(dict(props))
+    assert [r.method for r in fake_arm.requests] == ["POST", "POST", "POST"]
     assert sleeps.waits == [7.0]
 
 
-def test_400_raises_with_arm_error_text_without_retrying(fake_arm: FakeArm) -> None:
+def test_400_raises_with_arm_error_text_without_retrying(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     error = {
         "code": "InvalidSpecification",
         "message": "The specification is not valid OpenAPI.",
@@ -188,7 +240,7 @@ def test_400_raises_with_arm_error_text_without_retrying(fake_arm: FakeArm) -> N
     }
     fake_arm.play((400, {}, {"error": error}))
     with pytest.raises(DefinitionImportError) as exc:
-        provider(fake_arm, Sleeps()).create(dict(PROPS))
+        provider(fake_arm, Sleeps()).create(dict(props))
     assert str(exc.value) == (
         f"importing the specification into {DEFINITION_ID}: InvalidSpecification: The specification is not valid OpenAPI. "
         "(Schema: paths is required) (HTTP 400)"
@@ -196,38 +248,38 @@ def test_400_raises_with_arm_error_text_without_retrying(fake_arm: FakeArm) -> N
     assert len(fake_arm.requests) == 1
 
 
-def test_persistent_503_gives_up_after_max_attempts(fake_arm: FakeArm) -> None:
+def test_persistent_503_gives_up_after_max_attempts(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     fake_arm.play(*[(503, {}, {"error": {"code": "ServiceUnavailable", "message": "Try again later."}})] * 10)
     sleeps = Sleeps()
     with pytest.raises(DefinitionImportError) as exc:
-        provider(fake_arm, sleeps, max_attempts=4).create(dict(PROPS))
+        provider(fake_arm, sleeps, max_attempts=4).create(dict(props))
     assert str(exc.value) == f"importing the specification into {DEFINITION_ID}: ServiceUnavailable: Try again later. (HTTP 503, gave up after 4 attempts)"
     assert len(fake_arm.requests) == 4
     assert sleeps.waits == [0.01, 0.02, 0.04]  # exponential backoff between the attempts
 
 
-def test_unreachable_arm_gives_up_after_max_attempts() -> None:
+def test_unreachable_arm_gives_up_after_max_attempts(props: dict[str, Any]) -> None:
     sleeps = Sleeps()
     unreachable = DefinitionImportProvider(token=lambda: "t", endpoint="http://127.0.0.1:9", sleep=sleeps, backoff=0.01, max_attempts=2)
     with pytest.raises(DefinitionImportError, match="cannot reach ARM at http://127.0.0.1:9 .*gave up after 2 attempts"):
-        unreachable.create(dict(PROPS))
+        unreachable.create(dict(props))
     assert sleeps.waits == [0.01]
 
 
-def test_endpoint_comes_from_the_environment(fake_arm: FakeArm, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_endpoint_comes_from_the_environment(fake_arm: FakeArm, monkeypatch: pytest.MonkeyPatch, props: dict[str, Any]) -> None:
     monkeypatch.setenv("APIC_ACCESS_ARM_ENDPOINT", fake_arm.base)
-    fake_arm.play((200, {}, None))
-    DefinitionImportProvider(token=lambda: "t").create(dict(PROPS))
+    fake_arm.play((200, {}, None), EXPORTED)
+    DefinitionImportProvider(token=lambda: "t").create(dict(props))
     assert fake_arm.requests[0].path == IMPORT_PATH
 
 
-def test_provider_survives_pulumi_serialization(fake_arm: FakeArm) -> None:
+def test_provider_survives_pulumi_serialization(fake_arm: FakeArm, props: dict[str, Any]) -> None:
     # what the dynamic-provider process does: dill.loads the string the program wrote, then create
     p = DefinitionImportProvider(token=functools.partial(str, "pickled-token"), endpoint=fake_arm.base, poll_interval=0.01)
     loaded = dill.loads(base64.b64decode(serialize_provider(p)))
     assert type(loaded) is DefinitionImportProvider
-    fake_arm.play((200, {}, None))
-    loaded.create(dict(PROPS))
+    fake_arm.play((200, {}, None), EXPORTED)
+    loaded.create(dict(props))
     assert fake_arm.requests[0].headers["Authorization"] == "Bearer pickled-token"
 
 
@@ -241,14 +293,15 @@ def test_serialized_default_provider_is_small_and_stable() -> None:
     [
         ({}, False, []),
         ({"content": "changed, but not the hash", "__provider": "other"}, False, []),
+        ({"file": "/elsewhere/petstore.yaml"}, False, []),  # another checkout: the same file
         ({"contentHash": "0" * 64}, True, []),
         ({"specificationVersion": "3.1.0"}, True, []),
         ({"definitionId": DEFINITION_ID.replace("v1-0", "v2-0")}, True, ["definitionId"]),
     ],
 )
-def test_diff_imports_again_only_for_a_new_hash_definition_or_format(change: dict[str, Any], changes: bool, replaces: list[str]) -> None:
-    olds = {k: v for k, v in PROPS.items() if k not in ("content", "__provider")}  # the state keeps no content
-    result = DefinitionImportProvider().diff(DEFINITION_ID, olds, {**PROPS, **change})
+def test_diff_imports_again_only_for_a_new_hash_definition_or_format(change: dict[str, Any], changes: bool, replaces: list[str], props: dict[str, Any]) -> None:
+    olds = {k: v for k, v in props.items() if k not in ("file", "__provider")}  # the state's outputs: no path, no content
+    result = DefinitionImportProvider().diff(DEFINITION_ID, olds, {**props, **change})
     assert (result.changes, result.replaces) == (changes, replaces)
 
 
@@ -310,7 +363,7 @@ def test_plan_imports_the_file_after_its_definition(tmp_path: Path) -> None:
         "specificationName": "openapi",
         "specificationVersion": "3.0.3",
         "contentHash": hashlib.sha256(PETSTORE.encode()).hexdigest(),
-        "content": f"[{len(PETSTORE.encode())} bytes, sha256 {hashlib.sha256(PETSTORE.encode()).hexdigest()[:12]}…]",
+        "file": "petstore.yaml",  # the provider reads it when it imports; the plan shows its name, the state never its text
         "__provider": DYNAMIC_PROVIDER,
     }
     assert "notes" in {r.name.split("/")[-1] for r in definitions.values()}  # a definition without a file gets no import
@@ -325,7 +378,7 @@ def test_one_byte_changes_only_the_import(tmp_path: Path) -> None:
     [urn] = changed
     assert before[urn].type == IMPORT_TYPE
     diff = {k for k in before[urn].inputs if before[urn].inputs[k] != after[urn].inputs[k]}
-    assert diff == {"contentHash", "content"}
+    assert diff == {"contentHash"}
 
 
 # --- credentials: the ones Pulumi's azure-native provider uses ---------------------------
@@ -360,3 +413,77 @@ def test_credential_follows_pulumi_azure_settings(env: dict[str, str], config: d
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert type(pulumi_credential(config)).__name__ == expected
+
+
+# --- refresh: what changed outside Pulumi (against the stateful fake ARM) ------------------------
+
+
+@pytest.fixture
+def imported(fake_azure: Any, props: dict[str, Any]) -> tuple[DefinitionImportProvider, dict[str, Any]]:
+    """A definition (made by azure-native) with the file imported by the provider: the state's outputs."""
+    fake_azure.put(DEFINITION_ID, {"title": "OpenAPI"})
+    p = DefinitionImportProvider(backoff=0.001)
+    outs = p.create(dict(props)).outs
+    assert fake_azure.specifications[DEFINITION_ID.lower()] == CONTENT
+    return p, dict(outs or {})
+
+
+def test_refresh_of_an_unchanged_import_changes_nothing(imported: tuple[DefinitionImportProvider, dict[str, Any]], props: dict[str, Any]) -> None:
+    p, outs = imported
+    result = p.read(DEFINITION_ID, outs)
+    assert (result.id, result.outs) == (DEFINITION_ID, outs)
+    assert p.diff(DEFINITION_ID, result.outs or {}, props).changes is False
+
+
+def test_refresh_notices_content_imported_by_someone_else_and_the_next_up_imports_again(
+    imported: tuple[DefinitionImportProvider, dict[str, Any]], props: dict[str, Any], fake_azure: Any
+) -> None:
+    p, outs = imported
+    fake_azure.specifications[DEFINITION_ID.lower()] = "openapi: 3.0.1\ninfo: {title: Other, version: '9'}\npaths: {}\n"
+    result = p.read(DEFINITION_ID, outs)
+    other = hashlib.sha256(fake_azure.specifications[DEFINITION_ID.lower()].encode()).hexdigest()
+    assert result.outs is not None and result.outs["contentHash"] == f"changed outside Pulumi: Azure returns text with sha256 {other}"
+    diff = p.diff(DEFINITION_ID, result.outs, props)
+    assert (diff.changes, diff.replaces) == (True, [])  # an update: the import runs again
+    p.update(DEFINITION_ID, result.outs, props)
+    assert fake_azure.specifications[DEFINITION_ID.lower()] == CONTENT
+
+
+def test_refresh_notices_a_definition_recreated_without_its_specification(
+    imported: tuple[DefinitionImportProvider, dict[str, Any]], props: dict[str, Any], fake_azure: Any
+) -> None:
+    p, outs = imported
+    del fake_azure.resources[DEFINITION_ID.lower()]
+    fake_azure.specifications.clear()
+    fake_azure.put(DEFINITION_ID, {"title": "OpenAPI"})  # deleted and made again, by hand or by a refresh + up of the definition
+    result = p.read(DEFINITION_ID, outs)
+    assert result.outs is not None and result.outs["contentHash"] == "missing: the definition has no specification"
+    assert p.diff(DEFINITION_ID, result.outs, props).changes is True
+
+
+def test_refresh_of_a_deleted_definition_drops_the_import(imported: tuple[DefinitionImportProvider, dict[str, Any]], fake_azure: Any) -> None:
+    p, outs = imported
+    del fake_azure.resources[DEFINITION_ID.lower()]
+    assert p.read(DEFINITION_ID, outs).id == ""  # gone: the next `pulumi up` creates the definition, then imports
+
+
+def test_refresh_of_a_state_written_before_export_hashes(fake_azure: Any, props: dict[str, Any]) -> None:
+    """Outputs as main wrote them before issue 21: no exportHash. The file's hash stands in."""
+    fake_azure.put(DEFINITION_ID, {"title": "OpenAPI", "specification": {"name": "openapi", "version": "3.0.1"}})
+    fake_azure.specifications[DEFINITION_ID.lower()] = CONTENT
+    old = {"definitionId": DEFINITION_ID, "specificationName": "openapi", "specificationVersion": "3.0.1", "contentHash": HASH}
+    p = DefinitionImportProvider(backoff=0.001)
+    result = p.read(DEFINITION_ID, old)
+    assert result.outs == {**old, "exportHash": HASH}
+    assert p.diff(DEFINITION_ID, result.outs, props).changes is False
+
+
+def test_an_export_by_link_is_downloaded_without_our_token(fake_arm: FakeArm, props: dict[str, Any]) -> None:
+    """exportSpecification may answer with a link (a storage URL signed on its own): the text is
+    fetched from it, and the bearer token for ARM never goes there."""
+    fake_arm.play((200, {}, None), (200, {}, {"format": "link", "value": f"{fake_arm.base}/exports/petstore.yaml?sig=abc"}), (200, {}, CONTENT))
+    result = provider(fake_arm, Sleeps()).create(dict(props))
+    download = fake_arm.requests[2]
+    assert (download.method, download.path) == ("GET", "/exports/petstore.yaml?sig=abc")
+    assert "Authorization" not in download.headers
+    assert result.outs is not None and result.outs["exportHash"] == hashlib.sha256(json.dumps(CONTENT).encode()).hexdigest()  # the bytes served

@@ -49,11 +49,21 @@ def auth_config_props(**overrides: Any) -> dict[str, Any]:
 class Host:
     """Pulumi's dynamic-provider process, spoken to over gRPC as the engine does."""
 
-    def __init__(self, env: dict[str, str]):
+    def __init__(
+        self,
+        env: dict[str, str],
+        provider: PreviewResourceProvider | None = None,
+        config: dict[str, str] | None = None,
+        *,
+        python: str = sys.executable,
+        cwd: Path = ROOT,
+    ):
+        # in the checkout by default (the project folder is the repository); elsewhere, only what `python` has installed
+        env = {**env, "PYTHONPATH": str(ROOT)} if cwd == ROOT else {k: v for k, v in env.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
-            cwd=ROOT,
-            env={**env, "PYTHONPATH": str(ROOT)},
+            [python, "-m", "pulumi.dynamic"],
+            cwd=cwd,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -61,14 +71,16 @@ class Host:
         port = int(self.process.stdout.readline())
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-        self.provider = serialize_provider(PreviewResourceProvider())  # what the program writes into the inputs
-        self.stub.Configure(provider_pb2.ConfigureRequest(args=struct_pb2.Struct()))
+        self.provider = serialize_provider(provider or PreviewResourceProvider())  # what the program writes into the inputs
+        args = struct_pb2.Struct()
+        args.update(config or {})  # the stack config, as the engine passes it
+        self.stub.Configure(provider_pb2.ConfigureRequest(args=args))
 
-    def _struct(self, props: dict[str, Any]) -> struct_pb2.Struct:
+    def _struct(self, props: dict[str, Any], provider: str | None = None) -> struct_pb2.Struct:
         # a loop of its own, never set as the thread's: Pulumi's SDK in later tests relies on the current one
         loop = asyncio.new_event_loop()
         try:
-            return loop.run_until_complete(rpc.serialize_properties({**props, "__provider": self.provider}, {}))
+            return loop.run_until_complete(rpc.serialize_properties({**props, "__provider": provider or self.provider}, {}))
         finally:
             loop.close()
 
@@ -78,23 +90,23 @@ class Host:
         out.pop("__provider", None)
         return dict(out)
 
-    def create(self, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        reply = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=self._struct(props)))
+    def create(self, props: dict[str, Any], provider: str | None = None) -> tuple[str, dict[str, Any]]:
+        reply = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=self._struct(props, provider)))
         return reply.id, self._plain(reply.properties)
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        reply = self.stub.Update(provider_pb2.UpdateRequest(id=id_, urn=URN, olds=self._struct(olds), news=self._struct(news)))
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], provider: str | None = None) -> dict[str, Any]:
+        reply = self.stub.Update(provider_pb2.UpdateRequest(id=id_, urn=URN, olds=self._struct(olds, provider), news=self._struct(news, provider)))
         return self._plain(reply.properties)
 
-    def read(self, id_: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        reply = self.stub.Read(provider_pb2.ReadRequest(id=id_, urn=URN, properties=self._struct(props)))
+    def read(self, id_: str, props: dict[str, Any], provider: str | None = None) -> tuple[str, dict[str, Any]]:
+        reply = self.stub.Read(provider_pb2.ReadRequest(id=id_, urn=URN, properties=self._struct(props, provider)))
         return reply.id, self._plain(reply.properties)
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> provider_pb2.DiffResponse:
-        return self.stub.Diff(provider_pb2.DiffRequest(id=id_, urn=URN, olds=self._struct(olds), news=self._struct(news)))
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any], provider: str | None = None) -> provider_pb2.DiffResponse:
+        return self.stub.Diff(provider_pb2.DiffRequest(id=id_, urn=URN, olds=self._struct(olds, provider), news=self._struct(news, provider)))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.stub.Delete(provider_pb2.DeleteRequest(id=id_, urn=URN, properties=self._struct(props)))
+    def delete(self, id_: str, props: dict[str, Any], provider: str | None = None) -> None:
+        self.stub.Delete(provider_pb2.DeleteRequest(id=id_, urn=URN, properties=self._struct(props, provider)))
 
     def close(self) -> None:
         self.channel.close()
@@ -256,3 +268,104 @@ def test_spec_path_of_uses_the_longest_mapped_prefix() -> None:
     assert spec_path_of("oauth2.tokenUrl", paths) == "authConfigs.k.oauth2.entraApp.tokenUrl"
     assert spec_path_of("oauth2.supportedScopes", paths) == "authConfigs.k.oauth2.scopes"
     assert spec_path_of("newField.deep", paths) == "authConfigs.k.extraProperties.newField.deep"
+
+
+# --- first contact with a tenant: failed creates, conflicts, tokens (issue 21) ---------------------
+
+QUICK = PreviewResourceProvider(backoff=0.001)  # the default provider but for the backoff, so retries take no time
+
+
+@pytest.fixture
+def quick_host(fake_azure: Any) -> Iterator[Host]:
+    h = Host(dict(os.environ), QUICK)
+    try:
+        yield h
+    finally:
+        h.close()
+
+
+def auth_configs_in_azure(fake_azure: Any) -> list[str]:
+    return [r["id"] for r in fake_azure.resources.values() if r["type"] == "authConfigs"]
+
+
+def test_a_create_whose_read_back_fails_leaves_no_orphan_and_the_next_create_succeeds(quick_host: Host, fake_azure: Any) -> None:
+    fake_azure.reads_fail_after_put[AUTH_CONFIG_ID.lower()] = 5  # the read-back runs out of its five attempts
+    with pytest.raises(grpc.RpcError) as exc:
+        quick_host.create(auth_config_props())
+    assert "reading back auth config 'petstore-key': InternalServerError: Encountered internal server error. (HTTP 500, gave up after 5 attempts)" in failure(exc)
+    assert auth_configs_in_azure(fake_azure) == []  # rolled back before the failure was reported
+    assert [c.method for c in fake_azure.arm_calls()] == ["GET", "PUT", "GET", "GET", "GET", "GET", "GET", "DELETE"]
+
+    id_, _ = quick_host.create(auth_config_props())  # the next `pulumi up`: no "this stack did not create it"
+    assert id_ == AUTH_CONFIG_ID
+    assert auth_configs_in_azure(fake_azure) == [AUTH_CONFIG_ID]
+
+
+@pytest.mark.parametrize("status", ["Failed", "Canceled"])
+def test_a_long_running_create_that_ends_badly_is_rolled_back(status: str, quick_host: Host, fake_azure: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_azure.lro = True
+    real = fake_azure.answer
+
+    def failing_operation(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
+        if raw_path.startswith("/operations/") and raw_path.endswith("-async"):  # the PUT's operation, after the PUT stored it
+            return 200, {}, {"status": status, "error": {"code": "InternalError", "message": "The operation ended."}}
+        return real(method, raw_path, body, headers)
+
+    monkeypatch.setattr(fake_azure, "answer", failing_operation)
+    with pytest.raises(grpc.RpcError) as exc:
+        quick_host.create(auth_config_props())
+    assert f"creating auth config 'petstore-key': the operation {status.lower()}: InternalError: The operation ended." in failure(exc)
+    assert auth_configs_in_azure(fake_azure) == []
+
+
+def test_when_the_rollback_fails_too_the_error_names_the_command_that_clears_it(quick_host: Host, fake_azure: Any) -> None:
+    fake_azure.reads_fail_after_put[AUTH_CONFIG_ID.lower()] = 5
+    fake_azure.locked.add(AUTH_CONFIG_ID.lower())
+    with pytest.raises(grpc.RpcError) as exc:
+        quick_host.create(auth_config_props())
+    message = failure(exc)
+    assert "auth config 'petstore-key' may be left in Azure, outside this stack, and removing it failed too (removing auth config 'petstore-key' after a failed create: ScopeLocked:" in message
+    assert (
+        f"The next `pulumi up` refuses it until it is gone: run `az rest --method delete --url '{fake_azure.base}{AUTH_CONFIG_ID}?api-version=2024-03-15-preview'`, then `pulumi up`."
+        in message
+    )
+
+
+def test_a_refused_put_is_not_followed_by_a_delete(quick_host: Host, fake_azure: Any) -> None:
+    fake_azure.retired.add("2023-01-01-preview")  # 400: ARM refused the PUT, nothing was written
+    with pytest.raises(grpc.RpcError) as exc:
+        quick_host.create(auth_config_props(apiVersion="2023-01-01-preview"))
+    assert "NoRegisteredProviderFound" in failure(exc)
+    assert [c.method for c in fake_azure.arm_calls()] == ["GET"]  # the existence check is refused already
+
+
+def test_content_equal_to_the_spec_is_still_never_taken_over(quick_host: Host, fake_azure: Any) -> None:
+    fake_azure.put(AUTH_CONFIG_ID, auth_config_props()["properties"])  # made by hand (or by another stack) from the same spec
+    with pytest.raises(grpc.RpcError) as exc:
+        quick_host.create(auth_config_props())
+    assert "already exists in Azure" in failure(exc) and "this stack did not create it" in failure(exc)
+    assert f"`az rest --method delete --url '{fake_azure.base}{AUTH_CONFIG_ID}?api-version=2024-03-15-preview'`" in failure(exc)
+    assert fake_azure.arm_calls("PUT") == [] and fake_azure.arm_calls("DELETE") == []
+
+
+def test_a_binding_whose_first_put_meets_another_operation_is_created(quick_host: Host, fake_azure: Any) -> None:
+    binding = auth_config_props(resourceId=BINDING_ID, properties=arm.security_requirement_properties("petstore-key"), writeOnly=[],
+                                specPaths=arm.binding_spec_paths("petstore", "v1-0", "petstore-key"), what="binding 'petstore-key' of petstore/v1-0")
+    fake_azure.busy[BINDING_ID.lower()] = 1
+    id_, outs = quick_host.create(binding)
+    assert fake_azure.stored(BINDING_ID)["properties"] == {"authConfigResourceId": "/authConfigs/petstore-key"}
+    assert [c.method for c in fake_azure.arm_calls()] == ["GET", "PUT", "PUT", "GET"]
+    fake_azure.busy[BINDING_ID.lower()] = 2  # and a DELETE as well
+    quick_host.delete(id_, outs)
+    assert fake_azure.stored(BINDING_ID) is None
+
+
+def test_a_handful_of_operations_in_one_provider_process_ask_for_one_token(host: Host, fake_azure: Any) -> None:
+    id_, outs = host.create(auth_config_props())
+    host.read(id_, outs)
+    host.update(id_, outs, auth_config_props(properties={**outs["properties"], "title": "Renamed"}))
+    host.create(auth_config_props(resourceId=BINDING_ID, properties=arm.security_requirement_properties("petstore-key"), writeOnly=[]))
+    host.delete(BINDING_ID, auth_config_props(resourceId=BINDING_ID))
+    host.delete(id_, outs)
+    assert len(fake_azure.arm_calls()) == 11  # six operations
+    assert fake_azure.token_requests() == 1  # at most two are allowed; one credential, its token kept until near expiry
