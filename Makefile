@@ -13,7 +13,7 @@ UV_VERSION := 0.13.9
 $(BIN)/apic-access: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip "uv==$(UV_VERSION)"
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --extra dev --inexact --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --extra dev --extra deploy --inexact --quiet
 	touch $@
 
 install: $(BIN)/apic-access

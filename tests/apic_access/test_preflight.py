@@ -18,7 +18,7 @@ from apic_access.config.spec import load_spec
 from apic_access.recorder import record
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "policy"))  # the pack's modules, imported as the policy host does
+sys.path.insert(0, str(ROOT / "apic_access" / "policy"))  # the pack's modules, imported as the policy host does
 validators = importlib.import_module("validators")
 
 
@@ -109,7 +109,7 @@ def pack_verdicts(spec: Path, stack: str) -> set[str]:
 
 
 def validate_verdicts(spec: Path, stack: str) -> set[str]:
-    prefix = "the bundled policy pack (policy/, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: "
+    prefix = "the bundled policy pack (`apic-access policy-pack`, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: "
     problems = preflight.policy_problems(spec, load_spec(spec, stack=stack).spec)
     assert all(p.message.startswith(prefix) for p in problems)
     return {p.message[len(prefix) :] for p in problems}

@@ -22,7 +22,7 @@ from typing import Any
 try:
     from apic_access.azure import arm
 except ImportError:  # the policy host runs the pack with its own folder as the import root
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the folder holding apic_access/
     try:
         from apic_access.azure import arm
     except ImportError:  # a pack published on its own carries a copy of arm.py beside this file
