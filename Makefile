@@ -18,6 +18,11 @@ $(BIN)/apic-access: pyproject.toml uv.lock
 
 install: $(BIN)/apic-access
 
+# What `pulumi install` and the pipelines install (Pulumi.yaml's pip toolchain): this checkout
+# with the deploy extra, pinned as uv.lock pins it. tests/ci/test_project.py checks it is current.
+requirements.txt: uv.lock
+	$(BIN)/uv export --frozen --extra deploy --no-hashes --no-annotate --quiet > $@
+
 plan: install
 	$(BIN)/apic-access plan --stack $(STACK)
 
