@@ -124,7 +124,7 @@ def _next_steps(stack: str, folder: Path, where: str) -> None:
         "\nnext:\n"
         f"  {cd}apic-access validate --stack {stack}      # the spec config/{stack}.yaml, offline\n"
         f"  apic-access plan --stack {stack}          # what `pulumi up` would create, offline\n"
-        "  pulumi login                           # once: Pulumi Cloud, or azblob://... (README of apic-access, \"State\")\n"
+        "  pulumi login                           # once: Pulumi Cloud, or azblob://... (README of apic-access, \"Where the state lives\")\n"
         f"  pulumi install && pulumi stack init {stack}\n"
         f"  pulumi config set --secret apic-access:exampleApiKey <value> --stack {stack}\n"
         f'  pulumi preview --stack {stack} --policy-pack "$(apic-access policy-pack)"'
