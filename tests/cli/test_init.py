@@ -182,3 +182,15 @@ def test_policy_pack_says_when_pulumi_would_run_another_python(tmp_path: Path, c
         f"note: Pulumi runs the pack with the python first on PATH ({other / 'python3'}), not the one apic-access is installed in ({here}): "
         f"activate that environment (or set PULUMI_PYTHON_CMD={sys.executable}) before running pulumi\n"
     )
+
+
+def test_a_stack_initialized_with_a_key_vault_secrets_provider_still_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pulumi stack init --secrets-provider azurekeyvault://...` writes two top-level keys
+    into the stack file (docs/pipelines.md tells to commit them): validate and stacks read on."""
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "init", "--ci", "none")[0] == 0
+    with open("Pulumi.dev.yaml", "a", encoding="utf-8") as stack_file:
+        stack_file.write("secretsprovider: azurekeyvault://kv-contoso-pulumi.vault.azure.net/keys/pulumi-state\nencryptedkey: ZW5jcnlwdGVkIGRhdGEga2V5\n")
+    code, out, err = run(capsys, "validate", "--stack", "dev")
+    assert (code, out) == (0, ""), err
+    assert run(capsys, "stacks") == (0, "dev\tconfig/dev.yaml\torder 10 (name dev*)\n", "")
