@@ -286,3 +286,28 @@ def test_pulumi_runs_the_packaged_policy_pack_with_the_installed_python(workflow
     pulumi = next(s for s in steps if str(s.get("uses", "")).startswith("pulumi/actions@"))
     assert install < pack < steps.index(pulumi)
     assert pulumi["with"]["policyPacks"] == "${{ steps.pack.outputs.folder }}"
+
+
+LIGHT_JOBS = {("pull-request.yml", "stacks"), ("pull-request.yml", "validate"), ("deploy.yml", "stacks")}
+
+
+@pytest.mark.parametrize("workflow", ["deploy.yml", "pull-request.yml"])
+def test_jobs_that_only_validate_install_without_the_pulumi_sdks(workflow: str, tmp_path: Path) -> None:
+    """stacks and validate need no Pulumi SDK (tests/ci/test_install.py runs them without):
+    their install drops the deploy extra from requirements.txt, keeping its version."""
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / workflow).read_text())["jobs"]
+    for name, job in jobs.items():
+        installs = [s for s in job["steps"] if str(s.get("name", "")).startswith("Install apic-access")]
+        assert len(installs) == 1, name
+        light = installs[0]["name"] == "Install apic-access without the Pulumi SDKs"
+        assert light == ((workflow, name) in LIGHT_JOBS), name
+        if light:
+            # the step as GitHub runs it, on the requirements.txt `apic-access init` writes
+            from apic_access.commands.init import project_files
+
+            (requirements,) = [f for f in project_files("dev", "none") if f.path == "requirements.txt"]
+            (tmp_path / "requirements.txt").write_text(requirements.text())
+            script = installs[0]["run"].replace(".venv/bin/python -m pip install --quiet -r", "cat").replace("python -m venv .venv\n", "")
+            result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**os.environ, "RUNNER_TEMP": str(tmp_path)}, capture_output=True, text=True, check=True)
+            pinned = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+            assert len(pinned) == 1 and re.fullmatch(r"apic-access==[\w.+]+", pinned[0]), result.stdout
