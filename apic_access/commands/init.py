@@ -96,13 +96,23 @@ def run(args: argparse.Namespace) -> int:
     kept: list[str] = []
     for file in project_files(stack, args.ci):
         target = folder / file.path
-        if target.exists():
+        if target.exists() or target.is_symlink():
             kept.append(file.path)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # "x": never replace a file, even one made between the check and the write
-        with open(target, "x", encoding="utf-8", newline="\n") as out:
-            out.write(file.text())
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                # "x": never replace a file, even one made between the check and the write
+                with open(target, "x", encoding="utf-8", newline="\n") as out:
+                    out.write(file.text())
+            except FileExistsError:
+                kept.append(file.path)
+                continue
+        except OSError as exc:  # a file where a folder goes, no permission, a full disk
+            blocking = next((p for p in target.parents if p.is_file()), None)
+            why = f"{blocking} is a file, where init makes a folder" if blocking else exc.strerror or str(exc)
+            done = f" (written so far: {', '.join(written)})" if written else ""
+            raise CommandError(f"apic-access init: cannot write {target}: {why}{done}", 1) from None
         written.append(file.path)
     where = "this folder" if folder.resolve() == Path.cwd().resolve() else str(folder)
     for path in written:

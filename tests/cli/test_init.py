@@ -194,3 +194,13 @@ def test_a_stack_initialized_with_a_key_vault_secrets_provider_still_validates(t
     code, out, err = run(capsys, "validate", "--stack", "dev")
     assert (code, out) == (0, ""), err
     assert run(capsys, "stacks") == (0, "dev\tconfig/dev.yaml\torder 10 (name dev*)\n", "")
+
+
+def test_a_folder_it_cannot_write_is_said_in_full(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "config").write_text("a file where init makes a folder")
+    code, out, err = run(capsys, "init", "--dir", str(tmp_path), "--ci", "none")
+    assert (code, err) == (1, "")
+    assert out == (
+        f"apic-access init: cannot write {tmp_path / 'config' / 'dev.yaml'}: {tmp_path / 'config'} is a file, where init makes a folder "
+        "(written so far: Pulumi.yaml, __main__.py, requirements.txt, Pulumi.dev.yaml)\n"
+    )
