@@ -13,10 +13,15 @@ UV_VERSION := 0.13.9
 $(BIN)/apic-access: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip "uv==$(UV_VERSION)"
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --extra dev --inexact --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --extra dev --extra deploy --inexact --quiet
 	touch $@
 
 install: $(BIN)/apic-access
+
+# What `pulumi install` and the pipelines install (Pulumi.yaml's pip toolchain): this checkout
+# with the deploy extra, pinned as uv.lock pins it. tests/ci/test_project.py checks it is current.
+requirements.txt: uv.lock
+	$(BIN)/uv export --frozen --extra deploy --no-hashes --no-annotate --quiet > $@
 
 plan: install
 	$(BIN)/apic-access plan --stack $(STACK)

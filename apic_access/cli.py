@@ -18,7 +18,7 @@ from typing import Any
 from apic_access.commands import COMMANDS, load
 from apic_access.components import gc_tuning
 from apic_access.config import per_command
-from apic_access.errors import CommandError
+from apic_access.errors import DEPLOY_EXTRA, CommandError
 
 
 def version() -> str:
@@ -71,13 +71,37 @@ def _unknown_command(given: list[str]) -> str | None:
     return f"apic-access: unknown command '{first}'{hint}: `apic-access --help` lists the commands"
 
 
+def _internal(exc: Exception) -> str:
+    return f"apic-access: internal error: {type(exc).__name__}: {exc} (please report this with the spec that caused it)"
+
+
+def _needs_deploy_extra(command: str | None, exc: ModuleNotFoundError) -> int:
+    """A command that runs the Pulumi program (plan, diff, graph...) in an install without
+    the `deploy` extra: what to install, exit 2; any other missing module is a bug (exit 3)."""
+    missing = (exc.name or "").partition(".")[0]
+    if missing not in DEPLOY_EXTRA:
+        print(_internal(exc), file=sys.stderr)
+        return 3
+    print(
+        f"apic-access {command}: needs the Pulumi SDKs (no module named '{missing}'), which this install of apic-access leaves out: "
+        "pip install 'apic-access[deploy]' (validate, schema, stacks, secrets and init work without them)",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     unknown = _unknown_command(given)
     if unknown is not None:
         print(unknown, file=sys.stderr)
         return 2
-    args = parser(only=_command_of(given)).parse_args(given)
+    command = _command_of(given)
+    try:
+        # no command named (`apic-access --help`): list them all, import none
+        args = parser(only=command or "").parse_args(given)
+    except ModuleNotFoundError as exc:  # a light install: the command's module needs the Pulumi SDKs
+        return _needs_deploy_extra(command, exc)
     if argv is None:  # a process of its own (not a test calling main)
         gc_tuning.tune()
     output = getattr(args, "output", None)
@@ -93,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(exc, file=sys.stderr if exc.code == 2 else sys.stdout)
         return int(exc.code)
+    except ModuleNotFoundError as exc:
+        return _needs_deploy_extra(args.command, exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -101,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         os._exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        print(f"apic-access: internal error: {type(exc).__name__}: {exc} (please report this with the spec that caused it)", file=sys.stderr)
+        print(_internal(exc), file=sys.stderr)
         return 3
 
 

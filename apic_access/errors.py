@@ -10,3 +10,9 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
         self.code = code
+
+
+# The import names of the `deploy` extra (pip install 'apic-access[deploy]'): the Pulumi SDKs
+# that running the program needs (plan, diff, graph, import-ids, export, `pulumi up`), left
+# out of an install that only validates.
+DEPLOY_EXTRA = frozenset({"pulumi", "pulumi_azure_native", "pulumi_azuread", "pulumi_policy"})

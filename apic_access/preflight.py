@@ -5,7 +5,7 @@ credentials: the stack's settings, sharding, and the bundled policy pack's rules
   center, so a sharded stack whose service, vault or app names use `${stack}` is refused
   (each shard would name its own API center, and the platform guard would stop `pulumi up`).
   A shard that selects no API is a warning.
-- **Policy.** Whatever the pack in `policy/` would block at `pulumi preview` is reported
+- **Policy.** Whatever the pack in `apic_access/policy/` (`apic-access policy-pack`) would block at `pulumi preview` is reported
   here first, in the pack's own words (its validators are run on the inputs the program
   will send; `tests/apic_access/test_preflight.py` runs every policy on real plans and
   checks both agree).
@@ -28,6 +28,7 @@ from apic_access.config.project import outside
 from apic_access.config.resolve import load_chain
 from apic_access.config.spec import Loaded, load_spec
 
+from .packaged import POLICY_PACK
 from .stacks import NAMESPACE, StackFile
 
 # spec paths whose value names what every stack of a sharded setup shares
@@ -92,8 +93,8 @@ def shard_problems(spec_file: Path, spec: Spec, sf: StackFile) -> list[Problem]:
 
 @cache
 def policy_validators() -> ModuleType | None:
-    """policy/validators.py of this checkout, loaded by path (the pack is a folder, not a package)."""
-    path = Path(__file__).resolve().parent.parent / "policy" / "validators.py"
+    """The bundled pack's validators.py, loaded by path (the pack is a folder Pulumi runs, not a package)."""
+    path = POLICY_PACK / "validators.py"
     if not path.is_file():
         return None
     spec = importlib.util.spec_from_file_location("apic_access_policy_validators", path)
@@ -138,7 +139,7 @@ def policy_problems(spec_file: Path, spec: Spec) -> list[Problem]:
     else:
         mark, where = Mark(str(spec_file), 1, 1), "keyVault"
     return [
-        Problem(mark, where, f"the bundled policy pack (policy/, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: {m}", "warning")
+        Problem(mark, where, f"the bundled policy pack (`apic-access policy-pack`, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: {m}", "warning")
         for m in messages
     ]
 

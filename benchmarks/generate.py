@@ -18,7 +18,7 @@ The spec has N APIs (`api-0001` ...), each with:
   in 2 bindings: 2N distinct users) and group `API Team {b // 8}` (each group is in 8
   bindings: ceil(N/2) distinct groups), so Entra lookups dedupe as in a real tenant.
 
-Options for the layouts of the README's scale section: `via` and `scope` set
+Options for the layouts of the scale table in docs/limits.md: `via` and `scope` set
 `accessDefaults` (group access, a coarser grant scope); `team_groups=T` replaces each binding's
 principals with one of T team groups (`Team 00` ...; API i's bindings all go to team i mod T).
 

@@ -21,8 +21,10 @@ class Command:
     description: str | None = None  # more for `apic-access NAME --help`
 
 
-# The daily loop first (edit, validate, review the plan, deploy, verify), then adoption and upkeep.
+# `init` first: it is what a new user runs before anything else, and `--help` reads top down.
+# Then the daily loop (edit, validate, review the plan, deploy, verify), adoption and upkeep.
 COMMANDS: dict[str, Command] = {
+    "init": Command("init", "write a Pulumi project that runs apic-access: Pulumi.yaml, a starter spec, the editor schema, the pipelines (never replaces a file)"),
     "validate": Command("validate", "check specs; one line per problem: FILE:LINE:COL: PATH: MESSAGE"),
     "plan": Command("plan", "what `pulumi up` would create, without cloud credentials"),
     "diff": Command("diff", "resources added, removed and changed: a stack at a git revision against the working tree's (--base REV), or between two specs"),
@@ -33,6 +35,7 @@ COMMANDS: dict[str, Command] = {
     "import-ids": Command("import_ids", "a `pulumi import --file` document for adopting resources made by hand"),
     "stacks": Command("stacks", "list the project's stacks (Pulumi.<stack>.yaml) in deploy order, with their specs"),
     "schema": Command("schema", "print the JSON Schema of the spec, as editors read it (config/schema.json; overlays with `extends` too)"),
+    "policy-pack": Command("policy_pack", "print the folder of the bundled policy pack, for `pulumi preview --policy-pack \"$(apic-access policy-pack)\"`"),
     "migrate-state": Command(
         "migrate_state",
         "move a first-release stack (generic resources:Resource) to the preview-type provider, in an exported state file",

@@ -1,4 +1,4 @@
-"""Checks before credentials: sharding as the README documents it, and one set of rules
+"""Checks before credentials: sharding as docs/stacks.md documents it, and one set of rules
 with the bundled policy pack."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from apic_access.config.spec import load_spec
 from apic_access.recorder import record
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "policy"))  # the pack's modules, imported as the policy host does
+sys.path.insert(0, str(ROOT / "apic_access" / "policy"))  # the pack's modules, imported as the policy host does
 validators = importlib.import_module("validators")
 
 
@@ -35,14 +35,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def readme_stack_files() -> dict[str, str]:
-    """The `# Pulumi.<stack>.yaml` blocks of the README, as a user copies them."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def documented_stack_files() -> dict[str, str]:
+    """The `# Pulumi.<stack>.yaml` blocks of docs/stacks.md (sharding), as a user copies them."""
+    text = (ROOT / "docs" / "stacks.md").read_text(encoding="utf-8")
     return {m.group(1): m.group(2) for m in re.finditer(r"```yaml\n# (Pulumi\.[\w-]+\.yaml)\n(.*?)```", text, re.S)}
 
 
-def test_the_readme_sharding_example_plans_one_api_center(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    files = readme_stack_files()
+def test_the_documented_sharding_example_plans_one_api_center(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = documented_stack_files()
     assert set(files) == {"Pulumi.platform.yaml", "Pulumi.inv-1.yaml"}
     for name, body in files.items():
         (project / name).write_text(body, encoding="utf-8")
@@ -109,7 +109,7 @@ def pack_verdicts(spec: Path, stack: str) -> set[str]:
 
 
 def validate_verdicts(spec: Path, stack: str) -> set[str]:
-    prefix = "the bundled policy pack (policy/, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: "
+    prefix = "the bundled policy pack (`apic-access policy-pack`, key-vault-rbac-purge-protection) blocks this at `pulumi preview`: "
     problems = preflight.policy_problems(spec, load_spec(spec, stack=stack).spec)
     assert all(p.message.startswith(prefix) for p in problems)
     return {p.message[len(prefix) :] for p in problems}

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -247,3 +248,66 @@ def test_a_broken_stack_file_fails_the_stacks_job(tmp_path: Path) -> None:
     result, output = stacks_job(tmp_path)
     assert (result.returncode, output) == (1, "")  # no matrix from half a list
     assert "Pulumi.dev.yaml:2:28: config.apic-access:deployOrder: must be a whole number" in result.stderr
+
+
+def _job(workflow: str, name: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / workflow).read_text())["jobs"][name]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("workflow", "job"), [("deploy.yml", "up"), ("pull-request.yml", "preview")])
+def test_state_lives_where_the_repository_variable_says(workflow: str, job: str) -> None:
+    """PULUMI_BACKEND_URL empty: Pulumi Cloud with its token; azblob://...: the team's storage
+    account, reached (and Key Vault secrets providers too) through the Azure login, which
+    comes before any pulumi command."""
+    env = _job(workflow, job)["env"]
+    assert env["PULUMI_BACKEND_URL"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    assert env["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+    assert env["AZURE_KEYVAULT_AUTH_VIA_CLI"] == "true"
+    steps = _job(workflow, job)["steps"]
+    uses = [str(s.get("uses", "")) for s in steps]
+    login = next(i for i, u in enumerate(uses) if u.startswith("azure/login@"))
+    pulumi = next(i for i, u in enumerate(uses) if u.startswith("pulumi/actions@"))
+    assert login < pulumi
+    text = (ROOT / ".github" / "workflows" / workflow).read_text()
+    assert "azblob://<container>?storage_account=<account>" in text and "azurekeyvault://" in text
+
+
+@pytest.mark.parametrize(("workflow", "job"), [("deploy.yml", "up"), ("pull-request.yml", "preview")])
+def test_pulumi_runs_the_packaged_policy_pack_with_the_installed_python(workflow: str, job: str) -> None:
+    steps = _job(workflow, job)["steps"]
+    install = next(i for i, s in enumerate(steps) if s.get("name") == "Install apic-access")
+    assert steps[install]["run"].splitlines() == [
+        "python -m venv .venv",
+        ".venv/bin/python -m pip install --quiet -r requirements.txt",
+        'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"',  # the python the policy pack runs with
+    ]
+    pack = next(i for i, s in enumerate(steps) if s.get("id") == "pack")
+    assert steps[pack]["run"].splitlines() == ["folder=$(.venv/bin/apic-access policy-pack)", 'echo "folder=${folder}" >> "$GITHUB_OUTPUT"']
+    pulumi = next(s for s in steps if str(s.get("uses", "")).startswith("pulumi/actions@"))
+    assert install < pack < steps.index(pulumi)
+    assert pulumi["with"]["policyPacks"] == "${{ steps.pack.outputs.folder }}"
+
+
+LIGHT_JOBS = {("pull-request.yml", "stacks"), ("pull-request.yml", "validate"), ("deploy.yml", "stacks")}
+
+
+@pytest.mark.parametrize("workflow", ["deploy.yml", "pull-request.yml"])
+def test_jobs_that_only_validate_install_without_the_pulumi_sdks(workflow: str, tmp_path: Path) -> None:
+    """stacks and validate need no Pulumi SDK (tests/ci/test_install.py runs them without):
+    their install drops the deploy extra from requirements.txt, keeping its version."""
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / workflow).read_text())["jobs"]
+    for name, job in jobs.items():
+        installs = [s for s in job["steps"] if str(s.get("name", "")).startswith("Install apic-access")]
+        assert len(installs) == 1, name
+        light = installs[0]["name"] == "Install apic-access without the Pulumi SDKs"
+        assert light == ((workflow, name) in LIGHT_JOBS), name
+        if light:
+            # the step as GitHub runs it, on the requirements.txt `apic-access init` writes
+            from apic_access.commands.init import project_files
+
+            (requirements,) = [f for f in project_files("dev", "none") if f.path == "requirements.txt"]
+            (tmp_path / "requirements.txt").write_text(requirements.text())
+            script = installs[0]["run"].replace(".venv/bin/python -m pip install --quiet -r", "cat").replace("python -m venv .venv\n", "")
+            result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**os.environ, "RUNNER_TEMP": str(tmp_path)}, capture_output=True, text=True, check=True)
+            pinned = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+            assert len(pinned) == 1 and re.fullmatch(r"apic-access==[\w.+]+", pinned[0]), result.stdout

@@ -150,11 +150,11 @@ def test_the_program_makes_the_assignments_validate_counts(tmp_path: Path, layou
 
 
 def test_every_plan_passes_the_policy_pack(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "policy"))
+    sys.path.insert(0, str(ROOT / "apic_access" / "policy"))
     try:
         import validators  # the pack's module, imported as Pulumi imports it
     finally:
-        sys.path.remove(str(ROOT / "policy"))
+        sys.path.remove(str(ROOT / "apic_access" / "policy"))
     for layout in ({"via": "group", "scope": "version"}, {"scope": "api", "team_groups": 2}):
         rec = record(gen.write(1, tmp_path / "spec.yaml", **layout), stack="bench")
         violations = [(r.name, m) for r in rec.resources for m in validators.credential_access_reader(r.type, r.inputs) + validators.role_assignment(r.type, r.inputs)]

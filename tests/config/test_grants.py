@@ -240,13 +240,13 @@ def test_unknown_via_or_scope_is_refused(tmp_path: Path, field: str, value: str)
     assert f"apis.petstore.versions.v1-0.access[0].{field}: '{value}' is not one of:" in error
 
 
-def test_the_readmes_scale_table_is_what_validate_counts(tmp_path: Path) -> None:
+def test_the_limits_docs_scale_table_is_what_validate_counts(tmp_path: Path) -> None:
     from apic_access.config.build import build
 
     gen.write_definition_files(tmp_path)  # the model records each definition file's hash
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Within Azure's limits", 1)[1].split("##", 1)[0]
+    limits = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text(encoding="utf-8")
+    section = limits.split("# Within Azure's limits", 1)[1].split("##", 1)[0]
     layouts = {
         "per principal, at the binding (the default)": {},
         "`via: group`, at the binding": {"via": "group"},

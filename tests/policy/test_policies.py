@@ -16,7 +16,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "policy"))
+sys.path.insert(0, str(ROOT / "apic_access" / "policy"))
 policies = importlib.import_module("policies")
 
 VAULT = "azure-native:keyvault:Vault"
@@ -47,7 +47,7 @@ def test_plain_turns_unknowns_into_placeholders() -> None:
 @pytest.fixture(scope="module")
 def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
     """The pack started as Pulumi starts it (`python <pack folder>`), which prints its port."""
-    pack = subprocess.Popen([sys.executable, "-u", str(ROOT / "policy")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pack = subprocess.Popen([sys.executable, "-u", str(ROOT / "apic_access" / "policy")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert pack.stdout is not None
         port = pack.stdout.readline().strip()

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pulumi runs the pack with its folder as the import root: import its modules the same way.
-sys.path.insert(0, str(ROOT / "policy"))
+sys.path.insert(0, str(ROOT / "apic_access" / "policy"))
 validators = importlib.import_module("validators")
 
 VAULT = "azure-native:keyvault:Vault"

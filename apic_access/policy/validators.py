@@ -22,7 +22,7 @@ from typing import Any
 try:
     from apic_access.azure import arm
 except ImportError:  # the policy host runs the pack with its own folder as the import root
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the folder holding apic_access/
     try:
         from apic_access.azure import arm
     except ImportError:  # a pack published on its own carries a copy of arm.py beside this file
@@ -32,7 +32,7 @@ KEY_VAULT = "azure-native:keyvault:Vault"
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword"
 
-# every fact about Azure lives in components/arm.py (the ARM contract)
+# every fact about Azure lives in apic_access/azure/arm.py (the ARM contract)
 CREDENTIAL_ACCESS_READER = arm.CREDENTIAL_ACCESS_READER
 
 # The engine's placeholders for values only known after apply (boolean, number, string,
@@ -66,7 +66,7 @@ _VERSION = re.compile(
 )
 _API = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ApiCenter/services/[^/]+/workspaces/[^/]+/apis/[^/]+/?$", re.IGNORECASE)
 # What apic-access writes into the description of an assignment whose coarser scope the spec
-# chose (components/arm.py COARSE_SCOPE_MARKER; a test keeps the two in step). The pack cannot
+# chose (apic_access/azure/arm.py COARSE_SCOPE_MARKER; a test keeps the two in step). The pack cannot
 # read the spec, and ARM keeps the description with the assignment, so the choice travels
 # with it; it counts only together with a scope of exactly that kind.
 _COARSE_SCOPE_MARKER = "scope chosen in the spec: {kind}"

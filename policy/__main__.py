@@ -1,6 +1,0 @@
-"""The apic-access policy pack: `pulumi preview --policy-pack policy` (see README.md here)."""
-
-from policies import POLICIES
-from pulumi_policy import PolicyPack
-
-PolicyPack("apic-access", policies=POLICIES)
