@@ -12,7 +12,8 @@ from apic_access import options
 from apic_access.azure import arm
 from apic_access.azure.client import AzureError
 from apic_access.config.errors import SpecError
-from apic_access.export import Exporter, import_document, keep_as_is, to_yaml
+from apic_access.export import Exporter
+from apic_access.export_writing import import_document, keep_as_is, to_yaml
 from apic_access.live import Live, UsageError, subscription_of
 from apic_access.recorder import record
 
