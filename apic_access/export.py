@@ -28,6 +28,7 @@ from typing import Any
 from apic_access.azure import arm
 
 from .azure.client import AzureError
+from .export_definitions import UNDETECTABLE, Specification, read_specification
 from .live import Live, UsageError, assignment_scope
 
 _WIRE_SECRET = {k: tuple(v.split(".", 1)) for k, v in arm.AUTH_CONFIG_SECRET_FIELD.items()}
@@ -43,6 +44,7 @@ class Export:
     assignments: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (scope, role, principal) -> assignment id
     identities: dict[str, str] = field(default_factory=dict)  # "system" or identity name -> principal id
     live: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case id -> `properties` of each preview resource read
+    specifications: dict[tuple[str, str, str], Specification] = field(default_factory=dict)  # (api, version, definition) -> its content
 
 
 def _items(live: Live, path: str, api_version: str, what: str, **query: str) -> list[dict[str, Any]]:
@@ -68,7 +70,7 @@ def _last(ref: Any) -> str:
 
 
 class Exporter:
-    def __init__(self, live: Live, resource_group: str, service: str):
+    def __init__(self, live: Live, resource_group: str, service: str, *, specifications: bool = True):
         self.live = live
         self.rg = resource_group
         self.name = service
@@ -77,6 +79,7 @@ class Exporter:
         self.out = Export(spec={})
         self.auth_config_names: set[str] = set()
         self.environment_names: set[str] = set()
+        self.read_specifications = specifications  # each definition's content (exportSpecification), for files beside the spec
 
     def run(self) -> Export:
         found = self.live.arm.get(self.service_id, arm.API_CENTER_API_VERSION, what=f"reading API center {self.name}")
@@ -314,9 +317,7 @@ class Exporter:
             version: dict[str, Any] = {"title": p.get("title") or name, "lifecycleStage": str(p.get("lifecycleStage") or "design").lower()}
             definitions = {}
             for d in _items(self.live, f"{vid}/definitions", arm.API_CENTER_API_VERSION, f"listing the definitions of {api}/{name}"):
-                self.out.existing_ids.add(f"{vid}/definitions/{d.get('name')}".lower())
-                dp = _props(d)
-                definitions[str(d.get("name"))] = _present({"title": dp.get("title") or d.get("name"), "description": dp.get("description")})
+                definitions[str(d.get("name"))] = self._definition(api, name, vid, d)
             if definitions:
                 version["definitions"] = definitions
             access = self._access(api, name, vid)
@@ -325,28 +326,54 @@ class Exporter:
             out[name] = version
         return out
 
+    def _definition(self, api: str, version: str, vid: str, d: Mapping[str, Any]) -> dict[str, Any]:
+        name, dp = str(d.get("name")), _props(d)
+        did = f"{vid}/definitions/{name}"
+        self.out.existing_ids.add(did.lower())
+        definition = _present({"title": dp.get("title") or name, "description": dp.get("description")})
+        spec = dp.get("specification")
+        described: Mapping[str, Any] = spec if isinstance(spec, Mapping) else {}
+        if not self.read_specifications or not described.get("name"):
+            return definition  # no specification imported into it: nothing to export
+        found, why = read_specification(self.live.arm, did, described, what=f"exporting the specification of {api}/{version}/{name}")
+        if found is None:
+            self.out.warnings.append(f"definition {api}/{version}/{name}: {why}")
+            return definition
+        self.out.specifications[(api, version, name)] = found
+        if found.name and found.name.lower() in UNDETECTABLE:  # `validate` cannot tell these from the file
+            definition["specification"] = _present({"name": found.name.lower(), "version": found.version})
+        return definition
+
     def _deployments(self, api: str, api_id: str, versions: Mapping[str, Any]) -> dict[str, Any]:
+        """ARM takes a deployment without a title, environment or definition: the spec too. One
+        that names an environment or definition that does not exist is left out (the spec's
+        references must resolve)."""
         out: dict[str, Any] = {}
         for r in _items(self.live, f"{api_id}/deployments", arm.API_CENTER_API_VERSION, f"listing the deployments of API {api}"):
             name, p = str(r.get("name")), _props(r)
-            definition = re.search(r"/versions/([^/]+)/definitions/([^/]+)", str(p.get("definitionId") or ""))
-            if not definition or not p.get("environmentId"):
-                self.out.warnings.append(f"deployment {api}/{name} names no definition or environment: not exported (the spec needs both)")
+            definition_id, environment_id = str(p.get("definitionId") or ""), str(p.get("environmentId") or "")
+            definition = re.search(rf"/apis/{re.escape(api)}/versions/([^/]+)/definitions/([^/]+)/?$", definition_id, re.IGNORECASE)
+            if definition_id and not definition:
+                self.out.warnings.append(f"deployment {api}/{name} refers to definition {definition_id!r}, which is not one of API {api}: not exported")
                 continue
-            if definition.group(2) not in (versions.get(definition.group(1)) or {}).get("definitions", {}):
+            if definition and definition.group(2) not in (versions.get(definition.group(1)) or {}).get("definitions", {}):
                 self.out.warnings.append(f"deployment {api}/{name} refers to definition {definition.group(1)}/{definition.group(2)}, which does not exist: not exported")
                 continue
-            if _last(p.get("environmentId")) not in self.environment_names:
-                self.out.warnings.append(f"deployment {api}/{name} refers to environment {_last(p.get('environmentId'))!r}, which does not exist: not exported")
+            if environment_id and _last(environment_id) not in self.environment_names:
+                self.out.warnings.append(f"deployment {api}/{name} refers to environment {_last(environment_id)!r}, which does not exist: not exported")
                 continue
+            uris = list((p.get("server") or {}).get("runtimeUri") or [])
+            if len(set(uris)) < len(uris):
+                self.out.warnings.append(f"deployment {api}/{name} lists a runtime URI twice: the spec lists each once, and `pulumi up` stores them so")
+                uris = list(dict.fromkeys(uris))
             self.out.existing_ids.add(f"{api_id}/deployments/{name}".lower())
             out[name] = _present(
                 {
-                    "title": p.get("title") or name,
+                    "title": p.get("title"),
                     "description": p.get("description"),
-                    "environment": _last(p.get("environmentId")),
-                    "definition": f"{definition.group(1)}/{definition.group(2)}",
-                    "runtimeUris": list((p.get("server") or {}).get("runtimeUri") or []),
+                    "environment": _last(environment_id) if environment_id else None,
+                    "definition": f"{definition.group(1)}/{definition.group(2)}" if definition else None,
+                    "runtimeUris": uris,
                     "state": str(p.get("state")).lower() if p.get("state") else None,
                     "customProperties": p.get("customProperties"),
                 }

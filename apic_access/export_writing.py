@@ -6,6 +6,8 @@ The reading half (what Azure has) is apic_access/export.py; both meet in its `Ex
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,9 +15,100 @@ import yaml
 from apic_access.azure import arm
 from apic_access.components.preview_resource import not_kept
 
+from .config.errors import format_path
 from .export import Export, _last
 from .import_ids import arm_id
 from .recorder import UNKNOWN, Recording
+
+
+def write_specifications(export: Export, spec: Path) -> list[Path]:
+    """Each definition's content to apis/API/VERSION/DEFINITION.EXT beside the spec, named in
+    the definition's `file:` (relative to the spec, as `validate` reads it). Returns the files."""
+    written = []
+    for (api, version, name), found in sorted(export.specifications.items()):
+        definition = export.spec.get("apis", {}).get(api, {}).get("versions", {}).get(version, {}).get("definitions", {}).get(name)
+        if definition is None:
+            continue  # left out of the spec
+        relative = Path("apis", api, version, name + found.extension)
+        target = spec.parent / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(found.text, encoding="utf-8")
+        definition["file"] = relative.as_posix()
+        written.append(target)
+    return written
+
+
+# Entries of the spec that can be left out alone, deepest first: (path pattern, what it is).
+# Anything that refers to one left out is refused in the next round and left out in turn.
+_ENTRIES = (
+    (("apis", None, "versions", None, "definitions", None, "file"), "the definition's file"),
+    (("apis", None, "versions", None, "access", None), "binding"),
+    (("apis", None, "versions", None, "definitions", None), "definition"),
+    (("apis", None, "deployments", None), "deployment"),
+    (("apis", None, "versions", None), "version"),
+    (("apis", None), "API"),
+    (("environments", None), "environment"),
+    (("authConfigs", None), "auth config"),
+)
+
+
+def _parts(path: str) -> list[str | int]:
+    """A problem's spec path (`apis.x.versions.v1-0.access[0]`) as keys and indexes. Names of
+    API Center resources hold no dots, so the entries above split cleanly."""
+    out: list[str | int] = []
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        out.append(int(index) if index else key)
+    return out
+
+
+def leave_out(export: Export, problems: list[Any]) -> bool:
+    """Leave out of the spec each entry an error is in (with a warning saying why), so what
+    the spec cannot say costs that entry, never the whole export. False: an error outside any
+    entry that can go (the API center, the vault, the portal)."""
+    targets: dict[tuple[str | int, ...], tuple[str, str]] = {}
+    for problem in problems:
+        if getattr(problem, "severity", "error") != "error":
+            continue
+        parts = _parts(str(problem.path))
+        entry = next(((tuple(parts[: len(p)]), what) for p, what in _ENTRIES if len(parts) >= len(p) and all(x is None or x == y for x, y in zip(p, parts, strict=False))), None)
+        if entry is None:
+            return False
+        targets.setdefault(entry[0], (entry[1], problem.message))
+    left = False
+    # deepest first, and of one list the last item first, so the indexes of the others stay right
+    for path, (what, message) in sorted(targets.items(), key=lambda t: (-len(t[0]), tuple(-x if isinstance(x, int) else 0 for x in t[0]))):
+        *head, last = path
+        node: Any = export.spec
+        for part in head:
+            node = node.get(part) if isinstance(node, dict) else node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+            if node is None:
+                break
+        if node is None:
+            continue
+        if isinstance(node, dict) and last in node:
+            del node[last]
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            node.pop(last)
+        else:
+            continue
+        left = True
+        shown = format_path(list(path))
+        if what == "the definition's file":
+            export.warnings.append(f"{shown}: the file is written but not named in `file:` (validate refuses it: {message}); fix it and add `file:`")
+        else:
+            export.warnings.append(f"{what} {shown}: not exported, the spec cannot say it ({message}); `pulumi up` leaves it as it is")
+    for api in list(export.spec.get("apis", {}).values()):  # a map emptied by leaving out its entries
+        for key in ("versions", "deployments"):
+            if api.get(key) == {}:
+                del api[key]
+        for version in api.get("versions", {}).values():
+            for key in ("definitions", "access"):
+                if version.get(key) in ({}, []):
+                    del version[key]
+    for key in ("apis", "environments", "authConfigs"):
+        if export.spec.get(key) == {}:
+            del export.spec[key]
+    return left
 
 
 class _Dumper(yaml.SafeDumper):

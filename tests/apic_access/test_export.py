@@ -17,6 +17,7 @@ from tests.apic_access.conftest import (
     API_KEY_VALUE,
     CLIENT_SECRET_VALUE,
     KEY_BINDING,
+    ORDERS_OPENAPI,
     OAUTH_BINDING,
     RG,
     SERVICE,
@@ -46,7 +47,9 @@ def test_export_writes_a_spec_validate_accepts(handmade: HandMade, capsys: pytes
     oauth = s["authConfigs"]["partner-oauth"]["oauth2"]
     assert oauth["flows"] == ["clientCredentials"] and oauth["scopes"] == ["orders.read"] and oauth["clientSecret"] == "partner-secret"
     version = s["apis"]["orders"]["versions"]["v1-0"]
-    assert version["definitions"] == {"openapi": {"title": "OpenAPI"}}
+    # the definition's content, as Azure exports it, in a file beside the spec that the spec names
+    assert version["definitions"] == {"openapi": {"title": "OpenAPI", "file": "apis/orders/v1-0/openapi.yaml"}}
+    assert (spec.parent / "apis/orders/v1-0/openapi.yaml").read_text() == ORDERS_OPENAPI
     # principals by UPN and display name, as Graph resolves them
     assert {"authConfig": "shop-key", "users": ["alice@contoso.com"], "servicePrincipals": ["deploy-pipeline"], "adopt": True} in version["access"]
     assert {"authConfig": "partner-oauth", "groups": ["API Testers"], "adopt": True} in version["access"]
@@ -183,7 +186,8 @@ def test_export_is_read_only_and_never_asks_for_credentials(handmade: HandMade, 
     code, _, _, err = export(handmade, capsys)
 
     assert code == 0, err
-    writes = [c for c in handmade.fake.arm_calls() if c.method != "GET" and c.path != "/v1.0/directoryObjects/getByIds"]  # getByIds reads
+    reads = ("/v1.0/directoryObjects/getByIds", "/exportSpecification")  # POSTs that only read
+    writes = [c for c in handmade.fake.arm_calls() if c.method != "GET" and not c.path.endswith(reads)]
     assert writes == []
     assert not [c for c in handmade.fake.calls if c.path.endswith(":getCredentials")]
 

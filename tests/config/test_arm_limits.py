@@ -467,3 +467,15 @@ def test_too_many_items_fails_validate_at_its_path(entry: str) -> None:
     assert check(_with(FULL, where, items[:limit])) == []
     problems = check(_with(FULL, where, items))
     assert [(p.path, p.message) for p in problems] == [(format_path(where), f"has {limit + 1} items: at most {limit} allowed; remove 1")]
+
+
+@pytest.mark.parametrize("uri", NOT_URLS + OTHER_URIS)
+def test_both_engines_read_uris_alike(uri: str) -> None:
+    """`check` runs the native engine first and the Python one only on what it finds: a URI
+    either refuses alone would pass unseen or be reported without its message."""
+    tree = _with(FULL, _instance_path(FULL, "apis.*.deployments.*.runtimeUris[]"), uri)
+    problems = [(p.path, p.message) for p in check(tree)]
+    if is_uri(uri):
+        assert problems == []
+    else:
+        assert problems == [("apis.pet.deployments.main.runtimeUris[0]", f"{uri!r} {schema()['$defs']['url']['x-message']}")]
