@@ -11,7 +11,9 @@ from pathlib import Path
 from apic_access import options
 from apic_access.azure import arm
 from apic_access.azure.client import AzureError
+from apic_access.config import per_command
 from apic_access.config.errors import SpecError
+from apic_access.config.spec import load_spec
 from apic_access.export import Exporter
 from apic_access.export_writing import import_document, keep_as_is, leave_out, to_yaml, write_specifications
 from apic_access.live import Live, UsageError, subscription_of
@@ -58,15 +60,19 @@ def run(args: argparse.Namespace) -> int:
         for _ in range(_ROUNDS):
             path.write_text(to_yaml(export, source), encoding="utf-8")
             try:
-                # the program run on the spec: what `pulumi up` would write, to compare with what Azure has
-                rec = record(path, stack=args.stack, invoke=live.invoke)
-                break
+                load_spec(path, stack=args.stack)
             except SpecError as exc:
                 if leave_out(export, exc.problems):
-                    continue  # what the spec cannot say is left out, with a warning: run it again
-                problems = "\n".join(str(p) for p in exc.problems)
-            except Exception as exc:  # noqa: BLE001 - a spec the program refuses: say so, keep the spec written
-                problems = str(exc)
+                    per_command.forget()  # the spec is written again: read it again
+                    continue  # what the spec cannot say is left out, with a warning
+                problems = "\n".join(str(p) for p in exc.problems)  # outside what can be left out: the API center, the vault, the portal
+            else:
+                try:
+                    # the program run on the spec: what `pulumi up` would write, to compare with what Azure has
+                    rec = record(path, stack=args.stack, invoke=live.invoke)
+                    break
+                except Exception as exc:  # noqa: BLE001 - a spec the program refuses: say so, keep the spec written
+                    problems = str(exc)
             print(f"apic-access export: the written spec does not run: {problems}", file=sys.stderr)
             return 1
         else:
