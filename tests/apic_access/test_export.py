@@ -340,3 +340,42 @@ def test_import_file_without_output_is_refused_before_sign_in(fake_azure: Any, c
     assert code == 2
     assert capsys.readouterr().err == "apic-access export: --import-file needs -o SPEC (the import file is made by running the program on the written spec)\n"
     assert fake_azure.calls == []  # no token asked for, nothing read
+
+
+def test_what_refers_to_an_entry_left_out_is_left_out_next(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    """An environment of a kind the spec cannot say is left out; the deployment to it then
+    refers to nothing and is left out in the next round; the rest is exported."""
+    handmade.fake.put(f"{WS}/environments/sandbox-env", {"title": "Sandbox", "kind": "sandbox"})
+    handmade.fake.put(f"{WS}/apis/orders/deployments/sandbox", {"title": "Sandbox", "environmentId": "/workspaces/default/environments/sandbox-env", "state": "active"})
+
+    code, spec, imports, err = export(handmade, capsys)
+
+    assert code == 0, err
+    s = yaml.safe_load(spec.read_text())
+    assert set(s["environments"]) == {"prod-env"} and set(s["apis"]["orders"]["deployments"]) == {"prod"}
+    assert [line for line in err.splitlines() if "not exported, the spec cannot say it" in line] == [
+        "warning: environment environments.sandbox-env: not exported, the spec cannot say it ('sandbox' is not one of: development, testing, staging, "
+        "production); `pulumi up` leaves it as it is",
+        "warning: deployment apis.orders.deployments.sandbox: not exported, the spec cannot say it (unknown environment 'sandbox-env': "
+        "add it under `environments` or fix the name); `pulumi up` leaves it as it is",
+    ]
+    ids = {e["id"].lower() for e in json.loads(imports.read_text())["resources"] if "id" in e}
+    assert not any("sandbox" in i for i in ids)
+    assert main(["validate", str(spec)]) == 0
+
+
+def test_a_definition_file_validate_refuses_is_written_but_not_named(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    """Azure imported it, but it refers to another file: ARM imports a file alone, and `validate`
+    says so. The content is kept beside the spec for the user to fix; the spec does not name it."""
+    text = ORDERS_OPENAPI + "components:\n  schemas:\n    Order:\n      $ref: 'common.yaml#/Order'\n"
+    handmade.fake.specifications[DEFINITION_ID.lower()] = text
+
+    code, spec, _, err = export(handmade, capsys)
+
+    assert code == 0, err
+    assert yaml.safe_load(spec.read_text())["apis"]["orders"]["versions"]["v1-0"]["definitions"] == {"openapi": {"title": "OpenAPI"}}
+    assert (spec.parent / "apis/orders/v1-0/openapi.yaml").read_text() == text
+    (warning,) = [line for line in err.splitlines() if "apis.orders.versions.v1-0.definitions.openapi.file" in line]
+    assert warning.startswith("warning: apis.orders.versions.v1-0.definitions.openapi.file: the file is written but not named in `file:` (validate refuses it: ")
+    assert "refers outside itself ($ref 'common.yaml#/Order'" in warning and warning.endswith("); fix it and add `file:`")
+    assert main(["validate", str(spec)]) == 0
