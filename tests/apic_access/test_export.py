@@ -379,3 +379,14 @@ def test_a_definition_file_validate_refuses_is_written_but_not_named(handmade: H
     assert warning.startswith("warning: apis.orders.versions.v1-0.definitions.openapi.file: the file is written but not named in `file:` (validate refuses it: ")
     assert "refers outside itself ($ref 'common.yaml#/Order'" in warning and warning.endswith("); fix it and add `file:`")
     assert main(["validate", str(spec)]) == 0
+
+
+def test_a_runtime_uri_listed_twice_is_written_once_with_a_warning(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    handmade.fake.stored(f"{WS}/apis/orders/deployments/prod")["properties"]["server"]["runtimeUri"] = ["https://orders.contoso.com", "https://orders.contoso.com"]
+
+    code, spec, _, err = export(handmade, capsys)
+
+    assert code == 0, err
+    assert yaml.safe_load(spec.read_text())["apis"]["orders"]["deployments"]["prod"]["runtimeUris"] == ["https://orders.contoso.com"]
+    assert "warning: deployment orders/prod lists a runtime URI twice: the spec lists each once, and `pulumi up` stores them so" in err.splitlines()
+    assert main(["validate", str(spec)]) == 0
