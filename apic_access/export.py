@@ -13,6 +13,9 @@ Reads the live service (ARM and Graph, read-only; secret values are never read) 
 
 Where Azure does not say what the spec needs (a Key Vault reference the service does not return),
 the spec says so in a comment next to the value, and the command lists it on stderr.
+
+This module reads Azure into an `Export`; apic_access/export_writing.py writes it (the YAML, the
+import document, the fields that keep adopted resources as they are).
 """
 
 from __future__ import annotations
@@ -22,15 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from apic_access.azure import arm
-from apic_access.components.preview_resource import not_kept
 
 from .azure.client import AzureError
-from .import_ids import arm_id
+from .export_definitions import UNDETECTABLE, Specification, read_specification
 from .live import Live, UsageError, assignment_scope
-from .recorder import UNKNOWN, Recording
 
 _WIRE_SECRET = {k: tuple(v.split(".", 1)) for k, v in arm.AUTH_CONFIG_SECRET_FIELD.items()}
 _SPEC_SECRET = {"apiKey": "secret", "oauth2": "clientSecret", "http": "secret"}
@@ -45,6 +44,7 @@ class Export:
     assignments: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (scope, role, principal) -> assignment id
     identities: dict[str, str] = field(default_factory=dict)  # "system" or identity name -> principal id
     live: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case id -> `properties` of each preview resource read
+    specifications: dict[tuple[str, str, str], Specification] = field(default_factory=dict)  # (api, version, definition) -> its content
 
 
 def _items(live: Live, path: str, api_version: str, what: str, **query: str) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ def _last(ref: Any) -> str:
 
 
 class Exporter:
-    def __init__(self, live: Live, resource_group: str, service: str):
+    def __init__(self, live: Live, resource_group: str, service: str, *, specifications: bool = True):
         self.live = live
         self.rg = resource_group
         self.name = service
@@ -79,6 +79,7 @@ class Exporter:
         self.out = Export(spec={})
         self.auth_config_names: set[str] = set()
         self.environment_names: set[str] = set()
+        self.read_specifications = specifications  # each definition's content (exportSpecification), for files beside the spec
 
     def run(self) -> Export:
         found = self.live.arm.get(self.service_id, arm.API_CENTER_API_VERSION, what=f"reading API center {self.name}")
@@ -316,9 +317,7 @@ class Exporter:
             version: dict[str, Any] = {"title": p.get("title") or name, "lifecycleStage": str(p.get("lifecycleStage") or "design").lower()}
             definitions = {}
             for d in _items(self.live, f"{vid}/definitions", arm.API_CENTER_API_VERSION, f"listing the definitions of {api}/{name}"):
-                self.out.existing_ids.add(f"{vid}/definitions/{d.get('name')}".lower())
-                dp = _props(d)
-                definitions[str(d.get("name"))] = _present({"title": dp.get("title") or d.get("name"), "description": dp.get("description")})
+                definitions[str(d.get("name"))] = self._definition(api, name, vid, d)
             if definitions:
                 version["definitions"] = definitions
             access = self._access(api, name, vid)
@@ -327,28 +326,54 @@ class Exporter:
             out[name] = version
         return out
 
+    def _definition(self, api: str, version: str, vid: str, d: Mapping[str, Any]) -> dict[str, Any]:
+        name, dp = str(d.get("name")), _props(d)
+        did = f"{vid}/definitions/{name}"
+        self.out.existing_ids.add(did.lower())
+        definition = _present({"title": dp.get("title") or name, "description": dp.get("description")})
+        spec = dp.get("specification")
+        described: Mapping[str, Any] = spec if isinstance(spec, Mapping) else {}
+        if not self.read_specifications or not described.get("name"):
+            return definition  # no specification imported into it: nothing to export
+        found, why = read_specification(self.live.arm, did, described, what=f"exporting the specification of {api}/{version}/{name}")
+        if found is None:
+            self.out.warnings.append(f"definition {api}/{version}/{name}: {why}")
+            return definition
+        self.out.specifications[(api, version, name)] = found
+        if found.name and found.name.lower() in UNDETECTABLE:  # `validate` cannot tell these from the file
+            definition["specification"] = _present({"name": found.name.lower(), "version": found.version})
+        return definition
+
     def _deployments(self, api: str, api_id: str, versions: Mapping[str, Any]) -> dict[str, Any]:
+        """ARM takes a deployment without a title, environment or definition: the spec too. One
+        that names an environment or definition that does not exist is left out (the spec's
+        references must resolve)."""
         out: dict[str, Any] = {}
         for r in _items(self.live, f"{api_id}/deployments", arm.API_CENTER_API_VERSION, f"listing the deployments of API {api}"):
             name, p = str(r.get("name")), _props(r)
-            definition = re.search(r"/versions/([^/]+)/definitions/([^/]+)", str(p.get("definitionId") or ""))
-            if not definition or not p.get("environmentId"):
-                self.out.warnings.append(f"deployment {api}/{name} names no definition or environment: not exported (the spec needs both)")
+            definition_id, environment_id = str(p.get("definitionId") or ""), str(p.get("environmentId") or "")
+            definition = re.search(rf"/apis/{re.escape(api)}/versions/([^/]+)/definitions/([^/]+)/?$", definition_id, re.IGNORECASE)
+            if definition_id and not definition:
+                self.out.warnings.append(f"deployment {api}/{name} refers to definition {definition_id!r}, which is not one of API {api}: not exported")
                 continue
-            if definition.group(2) not in (versions.get(definition.group(1)) or {}).get("definitions", {}):
+            if definition and definition.group(2) not in (versions.get(definition.group(1)) or {}).get("definitions", {}):
                 self.out.warnings.append(f"deployment {api}/{name} refers to definition {definition.group(1)}/{definition.group(2)}, which does not exist: not exported")
                 continue
-            if _last(p.get("environmentId")) not in self.environment_names:
-                self.out.warnings.append(f"deployment {api}/{name} refers to environment {_last(p.get('environmentId'))!r}, which does not exist: not exported")
+            if environment_id and _last(environment_id) not in self.environment_names:
+                self.out.warnings.append(f"deployment {api}/{name} refers to environment {_last(environment_id)!r}, which does not exist: not exported")
                 continue
+            uris = list((p.get("server") or {}).get("runtimeUri") or [])
+            if len(set(uris)) < len(uris):
+                self.out.warnings.append(f"deployment {api}/{name} lists a runtime URI twice: the spec lists each once, and `pulumi up` stores them so")
+                uris = list(dict.fromkeys(uris))
             self.out.existing_ids.add(f"{api_id}/deployments/{name}".lower())
             out[name] = _present(
                 {
-                    "title": p.get("title") or name,
+                    "title": p.get("title"),
                     "description": p.get("description"),
-                    "environment": _last(p.get("environmentId")),
-                    "definition": f"{definition.group(1)}/{definition.group(2)}",
-                    "runtimeUris": list((p.get("server") or {}).get("runtimeUri") or []),
+                    "environment": _last(environment_id) if environment_id else None,
+                    "definition": f"{definition.group(1)}/{definition.group(2)}" if definition else None,
+                    "runtimeUris": uris,
                     "state": str(p.get("state")).lower() if p.get("state") else None,
                     "customProperties": p.get("customProperties"),
                 }
@@ -464,86 +489,3 @@ def _likely_secrets(config: str, unclaimed: list[str], unresolved: int) -> list[
 
 def _is_guid(value: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value))
-
-
-# --- writing -------------------------------------------------------------------------------------
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, keys in the order given, long strings unwrapped."""
-
-
-def to_yaml(export: Export, source: str) -> str:
-    body = yaml.dump(export.spec, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
-    lines = [f"{line}  # {export.notes[line.strip()]}" if line.strip() in export.notes else line for line in body.splitlines()]
-    head = [
-        "# yaml-language-server: $schema=schema.json",
-        f"# Written by `apic-access export` from {source}.",
-        "# Auth configs, bindings and the portal say `adopt: true`: `pulumi up` takes them over as they are.",
-        "# Import the typed resources first: pulumi import --file <the import file>.",
-    ]
-    return "\n".join(head + lines) + "\n"
-
-
-def import_document(rec: Recording, export: Export, subscription: str) -> dict[str, Any]:
-    """Pulumi's bulk import format for what exists: typed resources by their ARM ids, role
-    assignments by the ids Azure gave them, components as parents. The preview types are
-    dynamic resources (not importable): `adopt: true` in the spec takes them over."""
-    keys = {r.urn: f"r{i}" for i, r in enumerate(rec.resources)}
-    resources: list[dict[str, Any]] = []
-    for r in rec.resources:
-        entry: dict[str, Any] = {"type": r.type, "name": keys[r.urn], "logicalName": r.name}
-        if not r.custom:
-            entry["component"] = True
-        elif r.type == "azure-native:authorization:RoleAssignment":
-            i = r.inputs
-            principal = str(i.get("principalId") or "")
-            if principal == UNKNOWN or not principal:
-                principal = export.identities.get(r.name.split("/", 1)[-1].lower(), "")
-            found = export.assignments.get((str(i["scope"]).lower(), arm.role_of(str(i["roleDefinitionId"])), principal.lower()))
-            if not found:
-                continue  # not made by hand: `pulumi up` creates it
-            entry["id"] = found
-        else:
-            rid = arm_id(r, subscription) if not r.type.startswith("pulumi-python:dynamic") else None
-            if not rid or rid.lower() not in export.existing_ids:
-                continue
-            entry["id"] = rid
-        if r.parent in keys:
-            entry["parent"] = keys[r.parent]
-        resources.append(entry)
-    return {"resources": resources}
-
-
-
-
-def keep_as_is(rec: Recording, export: Export) -> None:
-    """Make the first `pulumi up` change nothing in the auth configs: where the program would
-    write a field differently from what Azure has (a default the hand-made one lacks, such as
-    `refreshUrl`), the spec says Azure's value through `extraProperties` (null: leave it out).
-    The portal has no such escape hatch: a difference there is a warning."""
-    for r in rec.resources:
-        if not r.type.endswith(":PreviewResource"):
-            continue
-        rid = str(r.inputs.get("resourceId", "")).lower()
-        if rid not in export.live:
-            continue
-        sent = {k: v for k, v in (r.inputs.get("properties") or {}).items()}
-        for path, value, present, kept in not_kept(sent, export.live[rid], r.inputs.get("writeOnly") or []):
-            if value == UNKNOWN:
-                continue
-            if "/authconfigs/" in rid:
-                name = _last(rid)
-                config = next((c for k, c in export.spec.get("authConfigs", {}).items() if k.lower() == name), None)
-                if config is None:
-                    continue
-                target = config.setdefault("extraProperties", {})
-                *head, leaf = path.split(".")
-                for part in head:
-                    target = target.setdefault(part, {})
-                target[leaf] = kept if present else None
-                if not present:
-                    export.notes[f"{leaf}: null"] = "Azure has no such field here; null keeps it so (remove this line to let apic-access write its default)"
-            else:
-                got = f"Azure has {kept!r}" if present else "Azure does not have it"
-                export.warnings.append(f"portal: `pulumi up` will write `{path}` = {value!r} ({got}); until then `verify` reports it")

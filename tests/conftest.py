@@ -18,6 +18,10 @@ For `verify` and `export` it also answers, behind the same server:
 - role assignments at any scope (`.../providers/Microsoft.Authorization/roleAssignments`),
   listed with `$filter=atScope()` (at or above the scope) or `principalId eq '...'`;
 - a subscription's tenant (`GET /subscriptions/<id>`);
+- an API definition's `exportSpecification` action (POST, 202 + Location polling with `lro`):
+  `{format: inline, value}` from `specifications` (lower-case definition id -> content), or with
+  `link_specifications` `{format: link, value: URL}` to a blob this server hands out without a
+  token, as Azure's storage SAS links are; 400 for a definition with no specification;
 - Microsoft Graph v1.0 (`/v1.0/...`): users by id or UPN, `$filter=... eq '...'` on users,
   groups, service principals and applications, `directoryObjects/getByIds`, `@odata.nextLink`
   paging; objects are added with `entra(kind, ...)`;
@@ -109,7 +113,9 @@ class FakeAzure:
     reads_fail_after_put: dict[str, int] = field(default_factory=dict)  # lower-case id -> N GETs answered 500 after its next PUT
     retired: set[str] = field(default_factory=set)  # api-versions answered with 400 NoRegisteredProviderFound
     locked: set[str] = field(default_factory=set)  # lower-case ids under a delete lock: DELETE answers 409 ScopeLocked
-    specifications: dict[str, str] = field(default_factory=dict)  # lower-case definition id -> imported text
+    specifications: dict[str, str] = field(default_factory=dict)  # lower-case definition id -> its imported specification
+    link_specifications: bool = False  # exportSpecification answers {format: link} (a blob URL) rather than inline
+    operation_results: dict[str, Any] = field(default_factory=dict)  # operation id -> the final answer of its Location
     _failing_reads: dict[str, int] = field(default_factory=dict)
 
     def token_requests(self) -> int:
@@ -153,6 +159,9 @@ class FakeAzure:
             return 200, {}, {"access_token": token, "expires_on": str(int(time.time()) + 3600), "resource": query.get("resource", ""), "token_type": "Bearer"}
         if path.startswith("/workspaces/") and method == "POST":
             return self._get_credentials(path, auth)
+        if path.startswith("/blobs/") and method == "GET":  # a storage SAS link: no bearer token
+            name = urllib.parse.unquote(path.removeprefix("/blobs/"))
+            return (200, {"Content-Type": "application/octet-stream"}, self.specifications[name].encode()) if name in self.specifications else (404, {}, None)
         if auth not in (f"Bearer {TOKEN}", f"Bearer {data_plane_token(self.caller)}"):
             return 401, {}, {"error": {"code": "AuthenticationFailed", "message": "The access token is missing or invalid."}}
         if self.throttle:
@@ -165,6 +174,8 @@ class FakeAzure:
             if left > 0:
                 self.operations[op] = left - 1
                 return (202, {"Location": f"{self.base}{path}", "Retry-After": "0"}, None) if location else (200, {"Retry-After": "0"}, {"status": "InProgress"})
+            if location and op in self.operation_results:
+                return 200, {}, self.operation_results[op]
             return (204, {}, None) if location else (200, {}, {"status": "Succeeded"})
         if path.startswith("/v1.0/"):
             return self._graph(method, path, query, body)
@@ -343,9 +354,19 @@ class FakeAzure:
             if self.lro:
                 return 202, {"Location": self._operation("location"), "Retry-After": "0"}, None
             return 200, {}, None
-        if definition.lower() not in self.specifications:
-            return 400, {}, {"error": {"code": "SpecificationNotFound", "message": "The API definition has no specification."}}
-        return 200, {}, {"format": "inline", "value": self.specifications[definition.lower()]}
+        return self._export_specification(definition.lower())
+
+    def _export_specification(self, definition: str) -> tuple[int, dict[str, str], Any]:
+        if definition not in self.resources:
+            return 404, {}, _not_found(definition)
+        if definition not in self.specifications:
+            return 400, {}, {"error": {"code": "SpecificationNotFound", "message": "The API definition has no specification to export."}}
+        result = {"format": "link", "value": f"{self.base}/blobs/{urllib.parse.quote(definition, safe='')}?sv=2022-11-02&sig=fake"} if self.link_specifications else {"format": "inline", "value": self.specifications[definition]}
+        if self.lro:
+            location = self._operation("location")
+            self.operation_results[location.rsplit("/", 1)[-1]] = result
+            return 202, {"Location": location, "Retry-After": "0"}, None
+        return 200, {}, result
 
     def _operation(self, kind: str) -> str:
         op = f"op-{len(self.operations) + 1}-{kind}"
@@ -374,11 +395,12 @@ def fake_azure(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAzure]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             status, headers, body = fake.answer(self.command, self.path, json.loads(raw) if raw else None, dict(self.headers.items()))
-            data = json.dumps(body).encode() if body is not None else b""
+            data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else b""
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            self.send_header("Content-Type", "application/json")
+            if "Content-Type" not in headers:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

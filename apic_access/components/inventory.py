@@ -133,8 +133,8 @@ class Inventory(pulumi.ComponentResource):
                 deployment_name=dep.name,
                 title=dep.title,
                 description=dep.description,
-                environment_id=arm.deployment_environment_ref(dep.environment),
-                definition_id=arm.deployment_definition_ref(api.name, dep.version, dep.definition),
+                environment_id=arm.deployment_environment_ref(dep.environment) if dep.environment else None,
+                definition_id=arm.deployment_definition_ref(api.name, dep.version, dep.definition) if dep.version and dep.definition else None,
                 server=azure_native.apicenter.DeploymentServerArgs(runtime_uri=list(dep.runtime_uris)) if dep.runtime_uris else None,
                 state=dep.state,
                 custom_properties=dict(dep.custom_properties) if dep.custom_properties is not None else None,
@@ -142,8 +142,8 @@ class Inventory(pulumi.ComponentResource):
                 opts=child(
                     self,
                     depends_on=[
-                        self.definitions.get((api.name, dep.version, dep.definition)) or self.versions.get((api.name, dep.version)) or api_res or service,
-                        self.environments.get(dep.environment),
+                        self.definitions.get((api.name, dep.version or "", dep.definition or "")) or self.versions.get((api.name, dep.version or "")) or api_res or service,
+                        self.environments.get(dep.environment or ""),
                     ],
                 ),
             )

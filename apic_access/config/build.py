@@ -180,11 +180,11 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
             versions[vname] = m.Version(vname, v["title"], v["lifecycleStage"], v.get("existing", False), m.frozen(defs), access)
         deployments = {}
         for dname, d in sorted(a.get("deployments", {}).items()):
-            ver, definition = d["definition"].split("/")
+            ver, definition = d["definition"].split("/") if "definition" in d else (None, None)
             deployments[dname] = m.Deployment(
                 name=dname,
-                title=d["title"],
-                environment=d["environment"],
+                title=d.get("title"),
+                environment=d.get("environment"),
                 version=ver,
                 definition=definition,
                 description=d.get("description"),

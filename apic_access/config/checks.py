@@ -6,6 +6,7 @@ They read the raw tree defensively (it may also have schema problems) and only r
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from apic_access.azure.arm import IDENTIFIER_URI_FORMS, LOCATIONS, identifier_ur
 
 from .definition_files import check_definition_files
 from .errors import LINE_OF, Problem, did_you_mean, format_path
-from .schema import mark_at, variable_hint
+from .schema import mark_at, schema, variable_hint
 
 SCHEMES = ("apiKey", "oauth2", "http")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -41,6 +42,8 @@ _KINDS = {
     "no-deployment": "versions with access entries but no deployment with runtimeUris",
     "nothing-to-try": "versions with access entries but no definition file",
     "unbound": "auth configs bound to no API version",
+    "plain-http": "plain http runtime URIs",
+    "contact-email": "contact emails that are no address",
 }
 
 
@@ -207,8 +210,71 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         readers = _map(portal.get("readers"))
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
+    _check_accepted_but_broken(c, top)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.finish()
+
+
+# A DNS label (one dot-separated part of a host name) is at most 63 characters (RFC 1035).
+DNS_LABEL_MAX = 63
+# An email address as far as a mailto: link needs one: something, @, a domain.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# Browsers let an https page call these over plain http (they are "potentially trustworthy").
+_LOOPBACK = re.compile(r"^http://(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?:[:/?#]|$)", re.IGNORECASE)
+
+
+def server_types() -> list[str]:
+    """The server types ARM's api-version names (its list is open: the schema gives them as examples)."""
+    return list(schema()["$defs"]["environment"]["properties"]["server"]["properties"]["type"]["examples"])
+
+
+def _check_accepted_but_broken(c: _Checker, top: dict[str, Any]) -> None:
+    """Values ARM stores without complaint that surely break something downstream: warnings,
+    since Azure accepts them and a hand-made (exported) setup may have them."""
+    name = _str(_map(top.get("apiCenter")).get("name"))
+    if name and len(name) > DNS_LABEL_MAX:
+        c.warn(
+            ["apiCenter", "name"],
+            f"'{name[:30]}…{name[-26:]}' is {len(name)} characters: Azure accepts up to 90, but the API center's portal and data-plane host names "
+            f"(NAME.portal.REGION.azure-apicenter.ms, NAME.data.REGION.azure-apicenter.ms) start with it and a DNS label stops at {DNS_LABEL_MAX}, "
+            f"so neither resolves; use at most {DNS_LABEL_MAX} characters",
+        )
+    known = server_types()
+    for env, spec in _map(top.get("environments")).items():
+        kind = _str(_map(_map(spec).get("server")).get("type"))
+        if not kind or kind in known:
+            continue
+        # ARM's list is open: only a near miss of a name it knows is surely a typo (`Tyk Gateway` is no `Kong API Gateway`)
+        close = difflib.get_close_matches(kind.lower(), [k.lower() for k in known], n=1, cutoff=0.85)
+        if close:
+            meant = next(k for k in known if k.lower() == close[0])
+            c.warn(
+                ["environments", env, "server", "type"],
+                f"'{kind}' is not a server type Azure names (did you mean '{meant}'?): the portal shows it as written; fix the spelling, or keep it for a server Azure does not name",
+            )
+    portal = _map(top.get("portal"))
+    served = bool(portal) and portal.get("enabled", True) is not False
+    for api, spec in _map(top.get("apis")).items():
+        spec = _map(spec)
+        if served:
+            for dep, dspec in _map(spec.get("deployments")).items():
+                for i, uri in enumerate(_list(_map(dspec).get("runtimeUris"))):
+                    if isinstance(uri, str) and uri.lower().startswith("http://") and not _LOOPBACK.match(uri):
+                        c.warn_repeated(
+                            "plain-http",
+                            ["apis", api, "deployments", dep, "runtimeUris", i],
+                            f"'{uri}' is plain http: the API Center portal is served over https, so browsers block its \"Try this API\" calls "
+                            "to this address (mixed content); serve the API over https and write https:// here",
+                        )
+        for i, contact in enumerate(_list(spec.get("contacts"))):
+            email = _map(contact).get("email")
+            if isinstance(email, str) and not EMAIL.match(email):
+                c.warn_repeated(
+                    "contact-email",
+                    ["apis", api, "contacts", i, "email"],
+                    f"'{email}' is no email address: Azure stores it, but the portal's contact link (mailto:) leads nowhere; "
+                    "write an address such as api-team@contoso.com, or give a web page as the contact's `url`",
+                )
 
 
 def _check_something_to_try(c: _Checker, p: list[Any], api: dict[str, Any], version: dict[str, Any]) -> None:

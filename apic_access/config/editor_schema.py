@@ -84,15 +84,17 @@ def portable(node: Any) -> Any:
 
 def as_written(node: Any) -> Any:
     """`node` for text before `${...}` is expanded: a string with a variable passes what its
-    expansion might (length, a pattern blind to variables); without one, nothing changes."""
+    expansion might (length, a pattern blind to variables, a format); without one, nothing changes."""
     if not isinstance(node, dict):
         return node
     out = _with_subschemas(node, as_written, skip=("not", "if", "oneOf"))  # where passing more could refuse more
     expanded: dict[str, Any] = {k: out.pop(k) for k in ("minLength", "maxLength") if k in out and (k == "maxLength" or out[k] > _SHORTEST)}
     if isinstance(out.get("pattern"), str) and "\\$\\{" not in out["pattern"]:  # a pattern that allows `${stack}` stays
         expanded["pattern"] = out.pop("pattern")
-        if "x-message" in out:
-            expanded["x-message"] = out.pop("x-message")
+    if "format" in out:  # `https://${stack}.contoso.com` is a URI only once expanded
+        expanded["format"] = out.pop("format")
+    if "x-message" in out and ("pattern" in expanded or "format" in expanded):
+        expanded["x-message"] = out.pop("x-message")
     if not expanded:
         return out
     rule = {"if": {"pattern": _VARIABLE}, "else": expanded}  # if/else: an editor shows the plain length message

@@ -209,11 +209,13 @@ class Version:
 
 @dataclass(frozen=True)
 class Deployment:
+    """A deployment; ARM takes one without a title, an environment or a definition (all None)."""
+
     name: str
-    title: str
-    environment: str
-    version: str
-    definition: str
+    title: str | None
+    environment: str | None
+    version: str | None
+    definition: str | None
     description: str | None = None
     existing: bool = False
     runtime_uris: tuple[str, ...] = ()

@@ -45,3 +45,9 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     if not ok:
         raise value
     return value
+
+
+def forget() -> None:
+    """Forget what this command has read: for a command that rewrites a file it read (export
+    writes the spec again after leaving out what it cannot say)."""
+    _memo.clear()

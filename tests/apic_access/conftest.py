@@ -35,6 +35,23 @@ KEY_BINDING = f"{WS}/apis/orders/versions/v1-0/securityRequirements/shop-key"
 OAUTH_BINDING = f"{WS}/apis/orders/versions/v1-0/securityRequirements/partner-oauth"
 API_KEY_VALUE = "sk-live-DO-NOT-PRINT-4f1c9e"
 CLIENT_SECRET_VALUE = "cs-live-DO-NOT-PRINT-77ab21"
+DEFINITION_ID = f"{WS}/apis/orders/versions/v1-0/definitions/openapi"
+# The OpenAPI description imported into the definition (the walkthrough's "Import from file").
+ORDERS_OPENAPI = """\
+openapi: 3.0.1
+info:
+  title: Orders
+  version: '1.0'
+servers:
+  - url: https://orders.contoso.com
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      responses:
+        '200':
+          description: The orders
+"""
 
 SPEC = f"""\
 specVersion: 1
@@ -139,7 +156,8 @@ def make_by_hand(fake: Any) -> None:
     fake.put(f"{WS}/environments/prod-env", {"title": "Production", "kind": "production"})
     fake.put(f"{WS}/apis/orders", {"title": "Orders", "kind": "rest"})
     fake.put(f"{WS}/apis/orders/versions/v1-0", {"title": "v1.0", "lifecycleStage": "production"})
-    fake.put(f"{WS}/apis/orders/versions/v1-0/definitions/openapi", {"title": "OpenAPI"})
+    fake.put(DEFINITION_ID, {"title": "OpenAPI", "specification": {"name": "openapi", "version": "3.0.1"}})
+    fake.specifications[DEFINITION_ID.lower()] = ORDERS_OPENAPI
     fake.put(f"{WS}/apis/orders/deployments/prod", {
         "title": "Production", "environmentId": "/workspaces/default/environments/prod-env",
         "definitionId": "/workspaces/default/apis/orders/versions/v1-0/definitions/openapi",

@@ -413,3 +413,29 @@ def test_preview_write_only_fields_are_not_read_back(tmp_path: Path) -> None:
 
 
 ROOT_DEV = Path(__file__).resolve().parents[2] / "config" / "dev.yaml"
+
+
+def test_deployment_without_title_environment_or_definition(tmp_path: Path) -> None:
+    """ARM takes a deployment that names no environment or definition and has no title: the
+    program writes it so, with neither id nor title (a made-up one would differ from Azure's)."""
+    spec = write_spec(
+        tmp_path,
+        """specVersion: 1
+apiCenter: {name: "apis-${stack}", resourceGroup: rg-apis, location: eastus}
+apis:
+  events:
+    title: Events
+    kind: websocket
+    deployments:
+      live: {runtimeUris: ["wss://events.contoso.com/stream"]}
+""",
+    )
+    rec = record(spec, stack="dev")
+    (deployment,) = rec.by_type("azure-native:apicenter:Deployment")
+    assert deployment.name == "events/live"
+    assert {k: v for k, v in deployment.inputs.items() if k not in ("resourceGroupName", "serviceName", "workspaceName")} == {
+        "apiName": "events",
+        "deploymentName": "live",
+        "server": {"runtimeUri": ["wss://events.contoso.com/stream"]},
+        "state": "active",
+    }

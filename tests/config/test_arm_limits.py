@@ -1,10 +1,11 @@
-"""The spec schema enforces at least what ARM enforces on the typed API Center resources.
+"""The spec schema enforces exactly what ARM enforces on the typed API Center resources.
 
 config/arm_limits.json is an extract of ARM's definition (2024-03-15-preview) of every
 property the program writes through azure_native.apicenter. These tests walk it and check
-that config/schema.json carries each limit at the spec path the value comes from, so a
-schema edit that loosens a limit (or re-admits a value the api-version lacks) fails here
-rather than at a user's first `pulumi preview`.
+that config/schema.json carries each limit, format, enum and required property at the spec
+path the value comes from, in both directions: a schema stricter than ARM refuses a setup
+Azure holds (and `export` writes), a looser one lets a value through to the user's first
+`pulumi preview`. Each deliberate difference is in EXCEPTIONS, with its reason.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pulumi_azure_native.apicenter as apicenter
 import pytest
 
 from apic_access.config.errors import format_path
-from apic_access.config.schema import check, schema
+from apic_access.config.schema import check, is_uri, schema
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRACT: dict[str, Any] = json.loads((ROOT / "apic_access" / "config" / "arm_limits.json").read_text(encoding="utf-8"))
@@ -75,19 +76,58 @@ SPEC_PATHS: dict[str, str] = {
     "DeploymentProperties.customProperties": "apis.*.deployments.*.customProperties",
     "DeploymentServer.runtimeUri": "apis.*.deployments.*.runtimeUris",
 }
+# ARM properties the spec names differently: the program builds the id from the name
+# (azure/arm.py deployment_environment_ref, deployment_definition_ref); optional as in ARM.
+SPEC_PATHS |= {
+    "DeploymentProperties.environmentId": "apis.*.deployments.*.environment",
+    "DeploymentProperties.definitionId": "apis.*.deployments.*.definition",
+}
 # ARM properties the spec does not spell out, and why.
 NOT_IN_SPEC = {
-    "DeploymentProperties.environmentId": "built by the program from `environment` (components/arm.py)",
-    "DeploymentProperties.definitionId": "built by the program from `definition` (components/arm.py)",
     "DeploymentProperties.server": "a wrapper: its only field, runtimeUri, is the deployment's `runtimeUris`",
 }
-# ARM says format: uri, but an SPDX identifier (`MIT`, `Apache-2.0`) is no URI: a TypeSpec
-# quirk (`identifier?: url`) the spec does not copy.
-FORMAT_EXCEPTIONS = {"License.identifier"}
+# Where the spec differs from ARM on purpose: "ENTRY:ASPECT" -> why. Every other aspect of
+# every entry must match ARM exactly, and every exception here must still be one (a stale
+# exception fails too).
+EXCEPTIONS: dict[str, str] = {
+    "License.identifier:format": (
+        "looser: ARM says format: uri, but an SPDX identifier (`MIT`, `Apache-2.0`) is no URI; a TypeSpec quirk "
+        "(`identifier?: url`) the spec does not copy, since the portal shows the identifier as the license's name"
+    ),
+    "ManagedServiceIdentityType:enum": (
+        "stricter: no `None`; the API center's identity reads the vault's secrets for its auth configs (Key Vault "
+        "Secrets User), so the program always gives it one, and export warns when Azure has none"
+    ),
+    "ApiProperties.kind:enum": (
+        "stricter: ARM's ApiKind is open (modelAsString), but the portal, the VS Code extension and the service's own "
+        "API analysis know only these six kinds: another string registers an API they show as no kind at all; a closed "
+        "list also catches typos (`graphQL`), and `mcp` gets its own message. export warns and leaves out an API of another kind"
+    ),
+    "ApiVersionProperties.lifecycleStage:enum": (
+        "stricter: ARM's LifecycleStage is open, but the portal's lifecycle filter and badges know only these seven; "
+        "a typo (`producton`) would be stored silently. export warns and leaves out a version of another stage"
+    ),
+    "EnvironmentProperties.kind:enum": (
+        "stricter: ARM's EnvironmentKind is open, but the portal groups environments by these four kinds only; a typo "
+        "would be stored silently. export warns and leaves out an environment of another kind"
+    ),
+    "DeploymentProperties.definitionId:format": (
+        "stricter: the spec names the definition as VERSION/DEFINITION of the same API, and the program builds ARM's id "
+        "from that; ARM takes any string, but one naming no definition of the API leaves the deployment pointing nowhere"
+    ),
+    "DeploymentServer.runtimeUri:uniqueItems": (
+        "stricter: the same runtime URI twice is a copy-paste slip the portal lists twice; export writes each once, with a warning"
+    ),
+}
 
 # Names to try against ARM's name pattern: the spec must refuse every one ARM refuses.
-NAME_PROBES = ["v1-0", "abc", "ab", "a", "", "a" * 90, "a" * 91, "v1.0", "a_b", "a b", "ä-bc", "api/x", "x" * 3 + "\n"]
-NOT_URLS = ["not a url", "/relative/path", "ftp://example.com/x", "https://exa mple.com"]
+NAME_PROBES = ["v1-0", "abc", "ab", "a", "", "v1", "a" * 90, "a" * 91, "v1.0", "a_b", "a b", "ä-bc", "api/x", "x" * 3 + "\n"]
+# Not absolute URIs (RFC 3986), which ARM's format: uri refuses.
+NOT_URLS = ["not a url", "/relative/path", "https://exa mple.com", "https://[bad", "https://example.com/a%zz", "//example.com/x"]
+# Absolute URIs of other schemes than http(s), which ARM's format: uri takes.
+OTHER_URIS = ["wss://example.com/ws", "mailto:api@example.com", "ftp://example.com/x", "urn:isbn:0451450523"]
+# Text that is no URI, for a place where ARM takes any string.
+ANY_TEXT = "see the wiki, page 3"
 
 
 # -- the extract ---------------------------------------------------------------------------
@@ -166,7 +206,9 @@ def spec_nodes(spec_path: str) -> list[dict[str, Any]]:
 
 def validator(nodes: list[dict[str, Any]]) -> jsonschema.protocols.Validator:
     """A validator for a value at that place alone (the root's $defs resolve as in the schema)."""
-    return jsonschema.Draft202012Validator({"$defs": schema()["$defs"], "allOf": nodes})
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("uri")(is_uri)  # as config/schema.py checks it
+    return jsonschema.Draft202012Validator({"$defs": schema()["$defs"], "allOf": nodes}, format_checker=formats)
 
 
 def _strictest(nodes: list[dict[str, Any]], key: str, pick: Any) -> Any:
@@ -190,11 +232,11 @@ def test_every_arm_property_has_a_place_in_the_spec() -> None:
     assert set(ENTRIES) == set(SPEC_PATHS) | set(NOT_IN_SPEC)
 
 
-@pytest.mark.parametrize("entry", CHECKED)
-def test_spec_carries_arm_limits(entry: str) -> None:
+def _differences(entry: str) -> dict[str, str]:
+    """ASPECT -> how the spec differs from ARM there, for one ARM entry (empty: exactly alike)."""
     arm, path = ENTRIES[entry], SPEC_PATHS[entry]
     nodes = spec_nodes(path)
-    where = f"{path} (ARM {entry})"
+    out: dict[str, str] = {}
 
     types = {t for n in nodes for t in ([n["type"]] if isinstance(n.get("type"), str) else n.get("type", []))}
     enum = _strictest(nodes, "enum", lambda vs: [v for v in vs[0] if all(v in o for o in vs)])
@@ -202,52 +244,89 @@ def test_spec_carries_arm_limits(entry: str) -> None:
         types = {"string"} if all(isinstance(v, str) for v in enum) else types
     if path.endswith("<name>"):
         types = {"string"}  # map keys are strings
-    assert types == {arm["type"]}, f"{where}: type {types}, ARM {arm['type']}"
-
-    if "maxLength" in arm:
-        got = _strictest(nodes, "maxLength", min)
-        assert got is not None and got <= arm["maxLength"], f"{where}: maxLength {got}, ARM allows at most {arm['maxLength']}"
-    if "minLength" in arm:
-        got = _strictest(nodes, "minLength", max)
-        assert got is not None and got >= arm["minLength"], f"{where}: minLength {got}, ARM wants at least {arm['minLength']}"
-    if "maxItems" in arm:
-        got = _strictest(nodes, "maxItems", min)
-        assert got is not None and got <= arm["maxItems"], f"{where}: maxItems {got}, ARM allows at most {arm['maxItems']}"
-    if "enum" in arm:
-        assert enum is not None, f"{where}: no enum, ARM allows only {arm['enum']}"
-        extra = [v for v in enum if v not in arm["enum"]]
-        assert not extra, f"{where}: {extra} not defined by ARM {EXTRACT['source']['apiVersion']}"
-    if arm.get("type") == "array" and "items" in arm:
-        item = _arm(arm["items"])
-        item_nodes = spec_nodes(path + "[]")
-        if "maxLength" in item:
-            got = _strictest(item_nodes, "maxLength", min)
-            assert got is not None and got <= item["maxLength"], f"{where}: items' maxLength {got}, ARM allows {item['maxLength']}"
-        if item.get("format") == "uri":
-            refused = [u for u in NOT_URLS if validator(item_nodes).is_valid(u)]
-            assert not refused, f"{where}: items accept non-URLs {refused}"
+    if types != {arm["type"]}:
+        out["type"] = f"type {types}, ARM {arm['type']}"
 
     v = validator(nodes)
-    if "pattern" in arm:
+    if "pattern" in arm:  # a name: its pattern and lengths, by what each side takes
         arm_refuses = [p for p in NAME_PROBES if not re.search(arm["pattern"], p) or not arm["minLength"] <= len(p) <= arm["maxLength"]]
         arm_takes = [p for p in NAME_PROBES if p not in arm_refuses]
-        assert [p for p in arm_refuses if v.is_valid(p)] == [], f"{where}: accepts names ARM refuses"
-        assert arm_takes and all(v.is_valid(p) for p in arm_takes), f"{where}: refuses names ARM takes"
-    if arm.get("format") == "uri" and entry not in FORMAT_EXCEPTIONS:
-        assert [u for u in NOT_URLS if v.is_valid(u)] == [], f"{where}: accepts non-URLs"
+        looser, stricter = [p for p in arm_refuses if v.is_valid(p)], [p for p in arm_takes if not v.is_valid(p)]
+        if looser or stricter or not arm_takes:
+            out["pattern"] = f"accepts {looser} that ARM refuses, refuses {stricter} that ARM takes"
+    else:
+        for key, pick in (("maxLength", min), ("minLength", max), ("maxItems", min), ("minItems", max)):
+            got = _strictest(nodes, key, pick)
+            if got != arm.get(key):
+                out[key] = f"{key} {got}, ARM {arm.get(key)}"
+    if any(n.get("uniqueItems") for n in nodes) != bool(arm.get("uniqueItems")):
+        out["uniqueItems"] = f"uniqueItems {any(n.get('uniqueItems') for n in nodes)}, ARM {bool(arm.get('uniqueItems'))}"
+
+    open_enum = "enum" in arm and arm.get("x-ms-enum", {}).get("modelAsString") is True
+    if "enum" in arm and not open_enum and sorted(enum or []) != sorted(arm["enum"]):
+        out["enum"] = f"enum {enum}, ARM {arm['enum']}"
+    elif open_enum and enum is not None:
+        out["enum"] = f"closed enum {enum}; ARM's is open (modelAsString): {arm['enum']} and any other string"
+    elif open_enum and not all(v.is_valid(x) for x in [*arm["enum"], "Another Value"]):
+        out["enum"] = "refuses a value of ARM's open enum"
+
+    def uri_difference(arm_node: dict[str, Any], val: jsonschema.protocols.Validator) -> str | None:
+        if arm_node.get("format") == "uri":
+            takes_non_uris = [u for u in NOT_URLS if val.is_valid(u)]
+            refuses_uris = [u for u in OTHER_URIS if not val.is_valid(u)]
+            if takes_non_uris or refuses_uris:
+                return f"accepts non-URIs {takes_non_uris}, refuses URIs {refuses_uris}"
+        elif arm_node.get("type") == "string" and "enum" not in arm_node and "pattern" not in arm_node and not val.is_valid(ANY_TEXT):
+            return f"refuses {ANY_TEXT!r}; ARM takes any string here"
+        return None
+
+    if not path.endswith("<name>"):
+        found = uri_difference(arm, v)
+        if found:
+            out["format"] = found
+    if arm.get("type") == "array" and "items" in arm:
+        item, item_nodes = _arm(arm["items"]), spec_nodes(path + "[]")
+        for key, pick in (("maxLength", min), ("minLength", max)):
+            got = _strictest(item_nodes, key, pick)
+            if got != item.get(key):
+                out[f"items.{key}"] = f"items' {key} {got}, ARM {item.get(key)}"
+        found = uri_difference(item, validator(item_nodes))
+        if found:
+            out["format"] = f"items: {found}"
+    return out
 
 
-def _model_paths() -> list[tuple[str, str]]:
-    """(model, required property) for every property ARM requires."""
-    return [(m, r) for m, d in EXTRACT["definitions"].items() for r in d.get("required", ())]
+@pytest.mark.parametrize("entry", CHECKED)
+def test_spec_matches_arm(entry: str) -> None:
+    """Type, lengths, items, enum and format as ARM says, both ways, but for EXCEPTIONS."""
+    found = _differences(entry)
+    unexplained = {aspect: why for aspect, why in found.items() if f"{entry}:{aspect}" not in EXCEPTIONS}
+    assert unexplained == {}, f"{SPEC_PATHS[entry]} (ARM {entry}) differs from ARM without a reason in EXCEPTIONS"
+    stale = [key for key in EXCEPTIONS if key.split(":")[0] == entry and key.split(":")[1] not in found]
+    assert stale == [], f"{SPEC_PATHS[entry]} (ARM {entry}) now matches ARM: remove the exception"
 
 
-@pytest.mark.parametrize(("model", "prop"), _model_paths(), ids=[f"{m}.{p}" for m, p in _model_paths()])
-def test_spec_requires_what_arm_requires(model: str, prop: str) -> None:
-    path = SPEC_PATHS[f"{model}.{prop}"]
-    parent, key = path.rsplit(".", 1)
+def test_every_exception_is_of_an_arm_entry_and_says_why() -> None:
+    assert {key.split(":")[0] for key in EXCEPTIONS} <= set(CHECKED)
+    assert all(why.startswith(("stricter: ", "looser: ")) and len(why) > 60 for why in EXCEPTIONS.values())
+
+
+def _models() -> list[str]:
+    """Models of the extract whose properties the spec holds in one object."""
+    return [m for m, d in EXTRACT["definitions"].items() if d.get("type") == "object" and any(f"{m}.{p}" in SPEC_PATHS for p in d.get("properties", {}))]
+
+
+@pytest.mark.parametrize("model", _models())
+def test_spec_requires_exactly_what_arm_requires(model: str) -> None:
+    props = EXTRACT["definitions"][model]["properties"]
+    paths = {p: SPEC_PATHS[f"{model}.{p}"] for p in props if f"{model}.{p}" in SPEC_PATHS}
+    parents = {path.rsplit(".", 1)[0] for path in paths.values()}
+    assert len(parents) == 1, f"{model}: its properties are in several places of the spec: {parents}"
+    parent = parents.pop()
     required = {r for n in spec_nodes(parent) for r in n.get("required", ())}
-    assert key in required, f"{parent}: ARM's {model} requires {prop}, the spec does not require `{key}`"
+    keys = {p: path.rsplit(".", 1)[1] for p, path in paths.items()}
+    arm_required = set(EXTRACT["definitions"][model].get("required", ()))
+    assert {keys[p] for p in arm_required} == required & set(keys.values()), f"{parent}: the spec requires {sorted(required)}, ARM's {model} {sorted(arm_required)}"
 
 
 @pytest.mark.parametrize("model", [m for m, d in EXTRACT["definitions"].items() if "x-mutuallyExclusive" in d])
@@ -388,3 +467,15 @@ def test_too_many_items_fails_validate_at_its_path(entry: str) -> None:
     assert check(_with(FULL, where, items[:limit])) == []
     problems = check(_with(FULL, where, items))
     assert [(p.path, p.message) for p in problems] == [(format_path(where), f"has {limit + 1} items: at most {limit} allowed; remove 1")]
+
+
+@pytest.mark.parametrize("uri", NOT_URLS + OTHER_URIS)
+def test_both_engines_read_uris_alike(uri: str) -> None:
+    """`check` runs the native engine first and the Python one only on what it finds: a URI
+    either refuses alone would pass unseen or be reported without its message."""
+    tree = _with(FULL, _instance_path(FULL, "apis.*.deployments.*.runtimeUris[]"), uri)
+    problems = [(p.path, p.message) for p in check(tree)]
+    if is_uri(uri):
+        assert problems == []
+    else:
+        assert problems == [("apis.pet.deployments.main.runtimeUris[0]", f"{uri!r} {schema()['$defs']['url']['x-message']}")]

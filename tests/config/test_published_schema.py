@@ -203,3 +203,19 @@ def test_an_overlay_may_use_variables_too(engine: type[Any]) -> None:
     overlay = {**OVERLAY, "keyVault": {"name": "kv-cto-${stack}-${location}"}, "apis": {"orders-${stack}": {"title": "Orders (${stack})"}}}
     assert errors(overlay, engine) == []
     assert errors({**overlay, "keyVault": {"name": "kv-cto-development-eastus2"}}, engine) == [("keyVault.name", "'kv-cto-development-eastus2' is too long")]
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.__name__)
+def test_an_editor_checking_formats_reads_uris_as_the_validator_does(engine: type[Any]) -> None:
+    """An editor that checks `format: uri` refuses what validate refuses, takes any scheme, and
+    leaves a value with a variable to validate (a URI only once expanded)."""
+    published = json.loads((ROOT / "config" / "schema.json").read_text(encoding="utf-8"))
+
+    def uri_errors(url: str) -> list[tuple[str, str]]:
+        validator = engine(published, format_checker=engine.FORMAT_CHECKER)
+        doc = spec(**{f"{LICENSE}.url": url})
+        return [(".".join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(doc)]
+
+    assert uri_errors("https://[bad") == [(f"{LICENSE}.url", "'https://[bad' is not a 'uri'")]
+    assert uri_errors("ftp://files.contoso.com/LICENSE") == []
+    assert uri_errors("https://${stack}.contoso.com/LICENSE") == []

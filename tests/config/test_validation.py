@@ -93,8 +93,44 @@ CASES += [
     ('kind_mcp', MIN + "apis:\n  tools:\n    title: Tools\n    kind: mcp\n", ["SPEC:9:11: apis.tools.kind: 'mcp' is not an API kind at ARM api-version 2024-03-15-preview, which this release writes APIs with, nor at any published later one (up to 2024-06-01-preview): register the MCP server with another kind (for example `rest`, with its OpenAPI definition) or remove it"]),
     ('license_url_and_identifier', MIN + "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n    license: {name: MIT, url: https://opensource.org/licenses/MIT, identifier: MIT}\n", ["SPEC:10:80: apis.petstore.license.identifier: 'MIT' cannot be given with `url`: Azure takes a license's `url` or its SPDX `identifier`, not both; keep one"]),
     ('portal_uris_at_most_one', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    onboarding:\n      developerPortalUris: [https://a.contoso.com, https://b.contoso.com]\n", ['SPEC:11:28: environments.prod.onboarding.developerPortalUris: has 2 items: at most 1 allowed; remove 1']),
-    ('server_type_arm_names', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    server: {type: Azure API Managment}\n", ["SPEC:10:20: environments.prod.server.type: 'Azure API Managment' is not one of: Azure API Management, Azure compute service, Apigee API Management, AWS API Gateway, Kong API Gateway, Kubernetes, MuleSoft API Management (did you mean 'Azure API Management'?)"]),
     ('runtime_uri_at_limit', MIN + DEPLOY + "        runtimeUris: [https://petstore.contoso.com/" + "a" * 171 + "]\n", []),
+]
+
+
+# Exactly Azure's contract (issue 24): each spec holds one value ARM takes that an earlier
+# release refused, and validates; ARM's `format: uri` and name rule still refuse what they refuse;
+# and what ARM takes but surely breaks something is a warning with its fix.
+API = "apis:\n  petstore:\n    title: Petstore\n    kind: rest\n"
+PORTAL = "portal:\n  signIn: {clientId: 2c1d0e4f-1111-2222-3333-444455556666}\n"
+URI = "is not an absolute URI (RFC 3986), which Azure refuses: write the scheme and the whole address, with spaces, brackets out of place and non-ASCII characters percent-encoded (for example `https://contoso.com/api`, `wss://contoso.com/events`, `mailto:team@contoso.com`)"
+CASES += [
+    ('arm_environment_description_1600', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    description: " + "d" * 1600 + "\n", []),
+    ('arm_definition_description_1600', MIN + API + "    versions:\n      v1-0:\n        title: v1\n        lifecycleStage: production\n        definitions:\n          openapi: {title: OpenAPI, description: " + "d" * 1600 + "}\n", []),
+    ('arm_onboarding_instructions_6000', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    onboarding:\n      instructions: " + "i" * 6000 + "\n", []),
+    ('arm_runtime_uri_wss', MIN + "environments:\n  prod: {title: Prod, kind: production}\n" + API + "    deployments:\n      events: {runtimeUris: ['wss://events.contoso.com/stream']}\n", []),
+    ('arm_contact_mailto', MIN + API + "    contacts: [{name: API team, url: 'mailto:api-team@contoso.com'}]\n", []),
+    ('arm_external_docs_ftp', MIN + API + "    externalDocs: [{url: 'ftp://files.contoso.com/petstore.pdf'}]\n", []),
+    ('arm_terms_urn', MIN + API + "    termsOfService: {url: 'urn:contoso:terms:2024'}\n", []),
+    ('arm_portal_uris_plain_text', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    server: {managementPortalUris: [see the runbook]}\n    onboarding: {developerPortalUris: [ask the platform team]}\n", []),
+    ('arm_deployment_without_title_environment_definition', MIN + API + "    deployments:\n      main: {runtimeUris: ['https://petstore.contoso.com']}\n", []),
+    ('arm_server_type_not_named', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    server: {type: Tyk Gateway}\n", []),
+    ('runtime_uri_not_rfc3986', MIN + API + "    deployments:\n      main: {runtimeUris: ['https://[bad']}\n", [f"SPEC:11:28: apis.petstore.deployments.main.runtimeUris[0]: 'https://[bad' {URI}"]),
+    ('runtime_uri_space', MIN + API + "    deployments:\n      main: {runtimeUris: ['https://petstore.contoso.com/v1 beta']}\n", [f"SPEC:11:28: apis.petstore.deployments.main.runtimeUris[0]: 'https://petstore.contoso.com/v1 beta' {URI}"]),
+    ('version_named_v1', MIN + API + "    versions:\n      v1: {title: v1, lifecycleStage: production}\n", ["SPEC:11:7: apis.petstore.versions.v1: 'v1' is 2 characters; API Center names are 3 to 90 characters: make it longer"]),
+    ('contact_email_no_address', MIN + API + "    contacts: [{name: API team, email: the API team}]\n", ["SPEC:10:40: apis.petstore.contacts[0].email: warning: 'the API team' is no email address: Azure stores it, but the portal's contact link (mailto:) leads nowhere; write an address such as api-team@contoso.com, or give a web page as the contact's `url`"]),
+    (
+        'runtime_uri_plain_http_behind_portal',
+        MIN + PORTAL + API + "    deployments:\n      main: {runtimeUris: ['http://petstore.contoso.com', 'http://localhost:8080']}\n",
+        ['SPEC:13:28: apis.petstore.deployments.main.runtimeUris[0]: warning: \'http://petstore.contoso.com\' is plain http: the API Center portal is served over https, so browsers block its "Try this API" calls to this address (mixed content); serve the API over https and write https:// here'],
+    ),
+    ('runtime_uri_plain_http_without_portal', MIN + API + "    deployments:\n      main: {runtimeUris: ['http://petstore.contoso.com']}\n", []),
+    (
+        'api_center_name_over_63',
+        MIN.replace("apis-${stack}", "apis-" + "x" * 70),
+        ["SPEC:3:9: apiCenter.name: warning: 'apis-xxxxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxxxxxxxxxxxxxxxxxx' is 75 characters: Azure accepts up to 90, but the API center's portal and data-plane host names (NAME.portal.REGION.azure-apicenter.ms, NAME.data.REGION.azure-apicenter.ms) start with it and a DNS label stops at 63, so neither resolves; use at most 63 characters"],
+    ),
+    ('api_center_name_63', MIN.replace("apis-${stack}", "apis-" + "x" * 58), []),
+    ('server_type_near_miss', MIN + "environments:\n  prod:\n    title: Prod\n    kind: production\n    server: {type: Azure API Managment}\n", ["SPEC:10:20: environments.prod.server.type: warning: 'Azure API Managment' is not a server type Azure names (did you mean 'Azure API Management'?): the portal shows it as written; fix the spelling, or keep it for a server Azure does not name"]),
 ]
 
 
