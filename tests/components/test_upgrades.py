@@ -23,7 +23,7 @@ from apic_access.azure import arm
 from apic_access.components.definition_import import DefinitionImportProvider
 from apic_access.components.dynamic import ArmProvider
 from apic_access.components.preview_resource import PreviewResourceProvider
-from tests.ci.test_install import installed  # noqa: F401 - the fixture: a wheel in a fresh virtualenv
+from tests.ci.test_install import installed, wheel  # noqa: F401 - the fixtures: a wheel in a fresh virtualenv
 
 from .test_preview_resource import AUTH_CONFIG_ID, Host, auth_config_props, failure
 
