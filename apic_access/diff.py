@@ -210,7 +210,10 @@ def _compare(a: Registration, b: Registration) -> Entry | None:
 
 def _removal(r: Registration, head_ids: dict[str, Registration], existing: set[str]) -> Entry:
     if r.options.get("retainOnDelete"):
-        return Entry("retain", r, notes=["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"])
+        notes = ["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"]
+        if r.type == "azure-native:keyvault:Secret":
+            notes.append(kept_secret_note(str(r.inputs.get("vaultName", "")), str(r.inputs.get("secretName", ""))))
+        return Entry("retain", r, notes=notes)
     entry = Entry("delete", r)
     rid = _arm_id(r)
     if rid and rid in existing:
@@ -360,3 +363,13 @@ def to_text(d: Diff) -> str:
         lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
         lines += [f"      {x}" for x in _details(e, d.placeholders) if e.action != "create"]
     return "\n".join(lines) + "\n"
+
+
+def kept_secret_note(vault: str, secret: str) -> str:
+    """What to do with a secret the stack no longer writes: it stays in the vault, value and all."""
+    return (
+        f"the secret stays in vault {vault} with its value: to use it again, list it in the spec with `existing: true` "
+        f"(a `fromConfig` entry of the same name would meet it as already existing); to remove it for good: "
+        f"az keyvault secret delete --vault-name {vault} --name {secret}, then "
+        f"az keyvault secret purge --vault-name {vault} --name {secret} (refused under purge protection: the name is then free at the end of the retention)"
+    )

@@ -26,7 +26,20 @@ def _review(r: Registration) -> dict[str, Any]:
         out["replaceMode"] = "delete-before-create" if arm.deletes_first(r.type, bool(r.options.get("deleteBeforeReplace"))) else "create-before-delete"
     if r.options.get("protect"):
         out["protected"] = True
+    if r.options.get("retainOnDelete"):
+        out["onDelete"] = KEPT  # a destroy, or dropping it from the spec, leaves it in Azure
     return out
+
+
+KEPT = "kept in Azure on delete"
+
+
+def _detail(r: Registration, placeholders: Mapping[str, str]) -> str:
+    """describe(), and whether Pulumi leaves the resource in Azure when it lets go of it."""
+    detail = describe(r, placeholders)
+    if r.options.get("retainOnDelete"):
+        detail = f"{detail}, {KEPT}" if detail else KEPT
+    return detail
 
 
 def to_json(rec: Recording) -> dict[str, Any]:
@@ -127,7 +140,7 @@ def to_table(rec: Recording) -> str:
         for r in children.get(parent, []):
             pad = "    " * depth
             if r.custom:
-                detail = describe(r, rec.placeholders)
+                detail = _detail(r, rec.placeholders)
                 lines.append(f"{pad}+ {short_type(r.type):<44} {r.name}" + (f"  ({detail})" if detail else ""))
             else:
                 lines.append(f"{pad}{short_type(r.type)} {r.name}")
@@ -161,7 +174,7 @@ def to_markdown(rec: Recording) -> str:
         "",
         "| type | name | detail |",
         "|---|---|---|",
-        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(describe(r, rec.placeholders))} |" for r in rec.resources if r.custom),
+        *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(_detail(r, rec.placeholders))} |" for r in rec.resources if r.custom),
         "",
         "</details>",
     ]

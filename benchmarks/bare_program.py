@@ -115,7 +115,7 @@ def main() -> None:
             resource_group_name=rg_name,
             properties=azure_native.keyvault.SecretPropertiesArgs(value=pulumi.Output.secret(value), content_type=content_type),
             tags=tags,
-            opts=pulumi.ResourceOptions(depends_on=[vault], additional_secret_outputs=["properties"]),
+            opts=pulumi.ResourceOptions(depends_on=[vault], additional_secret_outputs=["properties"], retain_on_delete=True),
         )
 
     secrets = {name: store(name, config.require_secret(s["fromConfig"])) for name, s in kv["secrets"].items() if "fromConfig" in s}
@@ -147,8 +147,7 @@ def main() -> None:
             )
         for o in a.get("owners", []):
             azuread.ApplicationOwner(f"{key}/owner/{o}", application_id=app.id, owner_object_id=object_id("users", o), opts=after)
-        azuread.ApplicationOwner(f"{key}/owner/deploying-identity", application_id=app.id, owner_object_id=deployer, opts=after)
-        azuread.ServicePrincipal(key, client_id=app.client_id)
+        azuread.ServicePrincipal(key, client_id=app.client_id, owners=[deployer], opts=pulumi.ResourceOptions(ignore_changes=["owners"]))
         password = azuread.ApplicationPassword(
             key, application_id=app.id, display_name="apic-access", end_date="2027-06-01T00:00:00Z", opts=pulumi.ResourceOptions(additional_secret_outputs=["value"])
         )

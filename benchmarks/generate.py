@@ -274,8 +274,8 @@ def expected_custom_resources(n: int, via: str | None = None, scope: str | None 
 
     Fixed: resource group, service, vault, 2 config secrets + the client secret, Secrets User
     for the service's identity, app registration with its SPA redirects, identifier URI,
-    scope, owner and the deploying identity as owner, service principal, password, 3 auth
-    configs, 2 environments, portal, portal reader assignment (22). Per API: API, 2 versions,
+    scope, owner (never the deploying identity: Entra makes it one), service principal,
+    password, 3 auth configs, 2 environments, portal, portal reader assignment (21). Per API: API, 2 versions,
     2 definitions, 2 deployments, 4 bindings, 8 Credential Access Reader assignments (19).
     With `via="group"` (binding scope), each binding's 2 principals become members of one
     managed group: per API 4 groups, 8 memberships and 4 assignments instead of 8 (27).
@@ -283,8 +283,8 @@ def expected_custom_resources(n: int, via: str | None = None, scope: str | None 
     if scope not in (None, "binding"):
         raise ValueError("counted for binding scope only")
     if via == "group":
-        return 22 + 27 * n
-    return 22 + 19 * n
+        return 21 + 27 * n
+    return 21 + 19 * n
 
 
 def write(n: int, path: str | Path, **layout: Any) -> Path:

@@ -20,11 +20,32 @@ KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 CREDENTIAL_ACCESS_READER = "1df7cd83-1d3f-41df-95b0-53b30d963369"
 API_CENTER_DATA_READER = "c7244dfb-f447-457d-b2ba-3999044d1706"
 
+# Never assigned by the program: its secrets are kept in Azure on delete, so no data-plane
+# delete (docs/permissions.md). Named here for the checks and docs that mention it.
+KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+# What the deploying identity holds to write the assignments below (constrained by the condition).
+RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168"
+
 ROLE_NAMES = {
     KEY_VAULT_SECRETS_USER: "Key Vault Secrets User",
     CREDENTIAL_ACCESS_READER: "Azure API Center Credential Access Reader",
     API_CENTER_DATA_READER: "Azure API Center Data Reader",
 }
+
+# Every role the program assigns, and nothing else: what the condition below allows.
+ASSIGNED_ROLES = (KEY_VAULT_SECRETS_USER, CREDENTIAL_ACCESS_READER, API_CENTER_DATA_READER)
+
+
+def role_assignment_condition(roles: tuple[str, ...] = ASSIGNED_ROLES) -> str:
+    """The ABAC condition (version 2.0) that keeps Role Based Access Control Administrator to
+    writing and deleting assignments of `roles` only, in Microsoft's delegation form."""
+    ids = ", ".join(roles)
+    return (
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR "
+        f"(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{{ids}}})) AND "
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR "
+        f"(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{{ids}}}))"
+    )
 
 # Role assignments per subscription: fixed, cannot be raised (RoleAssignmentLimitExceeded);
 # subscription, resource-group and resource scopes all count, so every shard of a spec shares it.

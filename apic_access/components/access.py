@@ -165,6 +165,10 @@ class Access(pulumi.ComponentResource):
             security_enabled=True,
             mail_enabled=False,
             description=_group_description(spec.scope),
+            # An attribute of the group, not an owner resource: the provider creates the group
+            # with the caller among its owners (Group.Create alone could not manage it otherwise)
+            # and later compares the list with Entra's, so an owner Entra already added is never
+            # an "already exists" (unlike ApplicationOwner, see entra_app.py)
             owners=[ctx.deployer_object_id] if ctx.deployer_object_id else None,
             opts=child(self),
         )

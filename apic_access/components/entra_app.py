@@ -104,29 +104,37 @@ class EntraApp(pulumi.ComponentResource):
                 user_consent_description=None if s.admin_only else (s.description or s.value),
                 opts=part,
             )
-        owners = set()
+        # Owners the spec names, each an ApplicationOwner, except the deploying identity itself:
+        # Entra makes the creator an owner on its own when it is a service principal with
+        # Application.ReadWrite.OwnedBy or a user without an admin role, and an ApplicationOwner
+        # for that same principal then fails on every run ("already exists ... needs to be
+        # imported", terraform-provider-azuread #1367, #1718). Admin creators are not made owners
+        # and need no ownership to manage the app (docs/permissions.md).
+        deployer = ctx.deployer_object_id.lower()
         for owner in app.owners:
-            owners.add(ctx.directory.object_id("users", owner).lower())
+            object_id = ctx.directory.object_id("users", owner)
+            if deployer and object_id.lower() == deployer:
+                pulumi.log.warn(deploying_identity_owner_note(app.key, owner), resource=self)
+                continue
             # named without regard to case, as Entra matches UPNs (an alias keeps older stacks)
             written = f"{app.key}/owner/{owner}"
             azuread.ApplicationOwner(
                 written if owner == owner.lower() else f"{app.key}/owner/{owner.lower()}",
                 application_id=reg,
-                owner_object_id=ctx.directory.object_id("users", owner),
+                owner_object_id=object_id,
                 opts=part if owner == owner.lower() else child(self, depends_on=[self.application], aliases=[pulumi.Alias(name=written)]),
             )
-        if ctx.deployer_object_id and ctx.deployer_object_id.lower() not in owners:
-            # An identity that is not an owner loses the app after creating it, and with the
-            # least privilege (Application.ReadWrite.OwnedBy) every later change is a 403.
-            # Retained on delete: dropping this resource must not revoke the ownership that a
-            # later change or the app's own deletion needs.
-            azuread.ApplicationOwner(
-                f"{app.key}/owner/deploying-identity",
-                application_id=reg,
-                owner_object_id=ctx.deployer_object_id,
-                opts=child(self, depends_on=[self.application], retain_on_delete=True),
-            )
-        self.service_principal = azuread.ServicePrincipal(app.key, client_id=self.client_id, opts=child(self))
+        # The service principal's owners are an attribute the provider reconciles (never an
+        # "already exists"): it creates the principal with the caller among its owners and,
+        # with no `owners`, removes the caller right after, which leaves an OwnedBy identity
+        # unable to change or delete it. Set at creation only (ignore_changes): a principal
+        # made by an earlier release is left as it is rather than updated under a 403.
+        self.service_principal = azuread.ServicePrincipal(
+            app.key,
+            client_id=self.client_id,
+            owners=[ctx.deployer_object_id] if ctx.deployer_object_id else None,
+            opts=child(self, ignore_changes=["owners"]),
+        )
 
         self.secret = None
         if app.client_secret is not None:
@@ -143,3 +151,12 @@ class EntraApp(pulumi.ComponentResource):
             assert vault is not None  # validation guarantees a vault for client secrets
             self.secret = vault.store(cs.key_vault_secret, password.value, ctx, "client-secret", parent=self)
         self.register_outputs({"clientId": self.client_id})
+
+
+def deploying_identity_owner_note(app_key: str, owner: str) -> str:
+    """Why an `owners` entry that names the deploying identity registers nothing."""
+    return (
+        f"entraApps.{app_key}.owners: '{owner}' is the identity running `pulumi up`; it is not added as an owner by the program: "
+        "Entra makes a creator with Application.ReadWrite.OwnedBy (or a user without an admin role) an owner by itself, "
+        "and an admin creator needs no ownership (docs/permissions.md). Remove it from `owners` to silence this note"
+    )

@@ -16,7 +16,8 @@ class KeyVault(pulumi.ComponentResource):
     """A vault in RBAC mode (or a reference to an existing one) and its `fromConfig` secrets.
 
     Secret values are read with `require_secret`, so they are encrypted in state and
-    masked in every output; `existing: true` secrets are only referenced.
+    masked in every output; `existing: true` secrets are only referenced. Every secret the
+    stack writes is kept in Azure on delete (`retain_on_delete`), see `store`.
     """
 
     def __init__(self, name: str, ctx: Context, depends_on: Sequence[pulumi.Resource | None], opts: pulumi.ResourceOptions | None = None):
@@ -63,7 +64,13 @@ class KeyVault(pulumi.ComponentResource):
             resource_group_name=kv.resource_group,
             properties=azure_native.keyvault.SecretPropertiesArgs(value=pulumi.Output.secret(value), content_type=content_type),
             tags=ctx.tags,
-            opts=child(parent or self, depends_on=[self.vault], additional_secret_outputs=["properties"]),
+            # Kept in Azure when Pulumi lets go of it (a destroy, or the secret dropped from the
+            # spec): azure-native deletes secrets on the vault's data plane, which needs Key Vault
+            # Secrets Officer and a reachable vault, and leaves the name soft-deleted so that it
+            # cannot be set again. Retained, nothing is lost and nothing blocks; a vault this stack
+            # deletes takes its secrets along into soft-delete. docs/permissions.md says how to
+            # remove one for good or take it back into a stack.
+            opts=child(parent or self, depends_on=[self.vault], additional_secret_outputs=["properties"], retain_on_delete=True),
         )
         self.secrets[secret_name] = secret
         return secret

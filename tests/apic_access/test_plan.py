@@ -80,6 +80,7 @@ def test_the_dev_plan_counts_what_it_registers() -> None:
 ALICE = "<object id of user alice@contoso.com>"
 TESTERS = "<object id of group API Testers>"
 GIVEN = "0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b"  # a group object id written in config/dev.yaml
+DEPLOYER = "<object id of the deploying identity>"
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def test_json_shows_labels_and_names_derived_from_them_as_derived(dev: Recording
     assert given["scope"].startswith("/subscriptions/<subscription id>/resourceGroups/rg-contoso-apis-dev/")
     assert resources["secrets-user/id-apic-dev"]["roleAssignmentName"] == "<derived at deploy>"
     assert resources["petstore-oauth/owner/alice@contoso.com"]["ownerObjectId"] == ALICE
-    assert resources["petstore-oauth/owner/deploying-identity"]["ownerObjectId"] == "<object id of the deploying identity>"
+    assert resources["petstore-oauth"]["owners"] == [DEPLOYER]  # the service principal, created with it as owner
 
 
 def test_with_the_real_subscription_names_from_real_ids_are_real() -> None:
@@ -143,3 +144,40 @@ def test_an_object_id_answered_for_a_name_shows_as_itself(dev: Recording) -> Non
     assert inputs["principalId"] == real
     assert inputs["roleAssignmentName"] == arm.assignment_name(inputs["scope"], arm.CREDENTIAL_ACCESS_READER, real)
     assert ALICE not in plan.dumps(known) and TESTERS in plan.dumps(known)
+
+
+def test_a_full_spec_owns_nothing_for_the_deploying_identity_and_keeps_every_secret_on_delete(dev: Recording) -> None:
+    """Issue 21's check, on the recorded plan of config/dev.yaml."""
+    spec = load_spec(ROOT / "config" / "dev.yaml", stack="dev").spec
+    kinds = {(type(c.scheme).__name__, getattr(c.scheme, "entra_app", None) is not None) for c in spec.auth_configs.values()}
+    # a full spec: API key, Entra-backed OAuth, external IdP, HTTP basic, portal
+    assert kinds == {("ApiKeyScheme", False), ("OAuth2Scheme", True), ("OAuth2Scheme", False), ("HttpScheme", False)}
+    assert spec.portal is not None and spec.portal.enabled
+    resources = json.loads(plan.dumps(dev))["resources"]
+    owners = [r for r in resources if r["type"] == "azuread:index/applicationOwner:ApplicationOwner"]
+    assert [r["inputs"]["ownerObjectId"] for r in owners] == [ALICE]  # the spec's owner, never the deploying identity
+    officer_grants = {
+        r["urn"] for r in resources if r["type"] == "azure-native:authorization:RoleAssignment" and r["inputs"]["roleDefinitionId"].endswith(arm.KEY_VAULT_SECRETS_OFFICER)
+    }
+    secrets = [r for r in resources if r["type"] == "azure-native:keyvault:Secret"]
+    assert len(secrets) == 3  # two from config, the Entra app's client secret
+    for r in secrets:
+        kept = r.get("options", {}).get("retainOnDelete") is True and r["onDelete"] == "kept in Azure on delete"
+        assert kept or officer_grants & set(r["dependencies"]), f"{r['name']} would be deleted on the data plane with no Secrets Officer grant"
+
+
+def test_the_documented_role_assignment_condition_allows_exactly_what_a_full_plan_assigns(dev: Recording) -> None:
+    assigned = {str(r.inputs["roleDefinitionId"]).rsplit("/", 1)[-1] for r in dev.by_type("azure-native:authorization:RoleAssignment")}
+    assert assigned == set(arm.ASSIGNED_ROLES)
+    condition = arm.role_assignment_condition()
+    assert condition == (
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR "
+        "(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals "
+        "{4633458b-17de-408a-b874-0445c86b69e6, 1df7cd83-1d3f-41df-95b0-53b30d963369, c7244dfb-f447-457d-b2ba-3999044d1706})) AND "
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR "
+        "(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals "
+        "{4633458b-17de-408a-b874-0445c86b69e6, 1df7cd83-1d3f-41df-95b0-53b30d963369, c7244dfb-f447-457d-b2ba-3999044d1706}))"
+    )
+    docs = (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert condition in docs  # what an admin pastes is what the program needs
+    assert f"--role {arm.RBAC_ADMINISTRATOR}" in docs

@@ -1,14 +1,21 @@
-"""components/entra_app.py: identifier URIs as set (placeholders filled), and ownership."""
+"""components/entra_app.py: identifier URIs as set (placeholders filled), and ownership that never
+fails where Entra already made the deploying identity an owner."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from pathlib import Path
 
-from apic_access.recorder import PLACEHOLDER_TENANT, Recording, fake_object_id, record
+import pytest
+
+from apic_access import diff
+from apic_access.recorder import PLACEHOLDER_TENANT, Recording, Registration, fake_object_id, record
 
 from .conftest import write_spec
 
 OWNER = "azuread:index/applicationOwner:ApplicationOwner"
+SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 IDENTIFIER_URI = "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri"
 DEPLOYER = fake_object_id("client", "pipeline")
 
@@ -57,17 +64,54 @@ def test_app_id_placeholder_waits_for_the_client_id(tmp_path: Path) -> None:
     assert _scopes(rec) == "[unknown until apply]"
 
 
-def test_the_deploying_identity_stays_an_owner_alongside_the_specs(tmp_path: Path) -> None:
+def test_only_the_specs_owners_are_owner_resources_never_the_deploying_identity(tmp_path: Path) -> None:
+    # Entra makes an OwnedBy or non-admin creator an owner itself: an ApplicationOwner for it
+    # would fail with "already exists ... needs to be imported" on every run
     rec = _plan(tmp_path, "api://{tenantId}/orders")
     owners = {r.name: r for r in rec.by_type(OWNER)}
-    assert {n: r.inputs["ownerObjectId"] for n, r in owners.items()} == {
-        "orders/owner/alice@contoso.com": fake_object_id("user", "alice@contoso.com"),
-        "orders/owner/deploying-identity": DEPLOYER,
-    }
+    assert {n: r.inputs["ownerObjectId"] for n, r in owners.items()} == {"orders/owner/alice@contoso.com": fake_object_id("user", "alice@contoso.com")}
     (app,) = rec.by_type("azuread:index/applicationRegistration:ApplicationRegistration")
-    assert app.urn in owners["orders/owner/deploying-identity"].dependencies
+    assert app.urn in owners["orders/owner/alice@contoso.com"].dependencies
+    assert "owners" not in app.inputs  # ApplicationRegistration has no owners: Entra decides at creation
 
 
-def test_a_deploying_identity_listed_in_owners_is_one_owner(tmp_path: Path) -> None:
-    rec = _plan(tmp_path, "api://{tenantId}/orders", owners=DEPLOYER)
-    assert [r.inputs["ownerObjectId"] for r in rec.by_type(OWNER)] == [DEPLOYER]
+def test_the_service_principal_is_created_with_the_deploying_identity_as_owner_and_never_updated_for_it(tmp_path: Path) -> None:
+    rec = _plan(tmp_path, "api://{tenantId}/orders")
+    (sp,) = rec.by_type(SERVICE_PRINCIPAL)
+    assert sp.inputs["owners"] == [DEPLOYER]  # else the provider removes the caller after creating it
+    assert sp.options["ignoreChanges"] == ["owners"]  # a principal made by an earlier release is left as it is
+
+
+def test_a_deploying_identity_listed_in_owners_registers_nothing_and_says_why(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="apic-access.recorder"):
+        rec = _plan(tmp_path, "api://{tenantId}/orders", owners=f"alice@contoso.com, {DEPLOYER}")
+    assert [r.inputs["ownerObjectId"] for r in rec.by_type(OWNER)] == [fake_object_id("user", "alice@contoso.com")]
+    note = (
+        f"entraApps.orders.owners: '{DEPLOYER}' is the identity running `pulumi up`; it is not added as an owner by the program: "
+        "Entra makes a creator with Application.ReadWrite.OwnedBy (or a user without an admin role) an owner by itself, "
+        "and an admin creator needs no ownership (docs/permissions.md). Remove it from `owners` to silence this note"
+    )
+    assert note in [r.getMessage() for r in caplog.records]
+
+
+def test_upgrading_a_stack_keeps_the_deployers_ownership_in_entra_and_leaves_its_service_principal(tmp_path: Path) -> None:
+    """What the release on main today registered: an ApplicationOwner for the deploying identity,
+    retained on delete, and a service principal with no owners. Dropping the first must only
+    make Pulumi forget it, and adding `owners` to the second must change nothing in Entra."""
+    head = _plan(tmp_path, "api://{tenantId}/orders")
+    (app,) = head.by_type("azuread:index/applicationRegistration:ApplicationRegistration")
+    earlier = []
+    for r in head.resources:
+        if r.type == SERVICE_PRINCIPAL:
+            r = replace(r, inputs={k: v for k, v in r.inputs.items() if k != "owners"}, options={})
+        earlier.append(r)
+    earlier.append(
+        Registration(
+            urn=app.urn.replace("applicationRegistration:ApplicationRegistration::orders", "applicationOwner:ApplicationOwner::orders/owner/deploying-identity"),
+            type=OWNER, name="orders/owner/deploying-identity", custom=True, parent=app.parent,
+            inputs={"applicationId": "[unknown until apply]", "ownerObjectId": DEPLOYER}, dependencies=[app.urn], options={"retainOnDelete": True},
+        )
+    )
+    d = diff.diff(Recording(head.project, head.stack, earlier, placeholders=head.placeholders), head)
+    assert [(e.action, e.resource.name) for e in d.entries] == [("retain", "orders/owner/deploying-identity")]
+    assert d.entries[0].notes == ["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"]

@@ -45,7 +45,7 @@ def test_dev_spec_resource_counts(dev_plan: Recording) -> None:
         "azuread:index/applicationRedirectUris:ApplicationRedirectUris": 3,  # SPA for both apps, public client for the portal's
         "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri": 1,
         "azuread:index/applicationPermissionScope:ApplicationPermissionScope": 2,
-        "azuread:index/applicationOwner:ApplicationOwner": 1 + 2,  # alice, and the deploying identity on both apps
+        "azuread:index/applicationOwner:ApplicationOwner": 1,  # alice; never the deploying identity (Entra makes it an owner)
         "azuread:index/applicationApiAccess:ApplicationApiAccess": 1,
         "azuread:index/servicePrincipal:ServicePrincipal": 2,
         "azuread:index/applicationPassword:ApplicationPassword": 1,
@@ -186,10 +186,12 @@ def test_entra_app_redirects_scopes_and_secret(dev_plan: Recording) -> None:
     assert all(GUID.match(s["scopeId"]) for s in scopes.values())
     owners = parts("azuread:index/applicationOwner:ApplicationOwner")
     assert owners["petstore-oauth/owner/alice@contoso.com"]["ownerObjectId"] == fake_object_id("user", "alice@contoso.com")
-    # the deploying identity stays an owner of every app, so Application.ReadWrite.OwnedBy keeps working
+    assert list(owners) == ["petstore-oauth/owner/alice@contoso.com"]
+    # Entra makes an OwnedBy creator an owner of each app itself; each service principal is
+    # created with it as owner, which the provider would otherwise remove right after
     deployer = fake_object_id("client", "pipeline")
-    for app in apps:
-        assert owners[f"{app}/owner/deploying-identity"]["ownerObjectId"] == deployer
+    principals = {r.name: r for r in dev_plan.by_type("azuread:index/servicePrincipal:ServicePrincipal")}
+    assert {n: (r.inputs["owners"], r.options["ignoreChanges"]) for n, r in principals.items()} == {app: ([deployer], ["owners"]) for app in apps}
     (access,) = parts("azuread:index/applicationApiAccess:ApplicationApiAccess").values()
     assert access["apiClientId"] == arm.DATA_PLANE_APP_ID and access["scopeIds"] == [arm.DATA_PLANE_SCOPE_ID]
     (password,) = dev_plan.by_type("azuread:index/applicationPassword:ApplicationPassword")
