@@ -205,6 +205,9 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         readers = _map(portal.get("readers"))
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
+    credential_readers = _map(_map(top.get("apiCenter")).get("credentialReaders"))
+    if credential_readers:
+        _check_principals(c, ["apiCenter", "credentialReaders"], credential_readers)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.finish()
 
