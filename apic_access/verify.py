@@ -132,6 +132,8 @@ class Verifier:
         self.check_service()
         present = self.check_preview_resources()
         self.check_grants(missing={rid for rid in self.groups if rid not in present and rid != self.service_id.lower() and rid != getattr(self, "vault_id", "").lower()})
+        if self.service is not None:
+            self.check_access()
         self.check_secrets()
         self.check_deployments()
         self.check_credentials(present)
@@ -265,12 +267,30 @@ class Verifier:
             for a in live:
                 p = a.get("properties") or {}
                 role, principal = arm.role_of(str(p.get("roleDefinitionId", ""))), str(p.get("principalId", "")).lower()
-                if role in roles and (role, principal) not in expected and assignment_scope(a).lower() == scope_key:
+                # Credential Access Reader beyond the spec is a problem of check_access, at any scope
+                if role in roles and role != arm.CREDENTIAL_ACCESS_READER and (role, principal) not in expected and assignment_scope(a).lower() == scope_key:
                     extras.append((grants[0][3], role, principal, scope))
         if extras:
             names = self.live.describe([e[2] for e in extras])
             for group, role, principal, _scope in extras:
                 self.report.add(group, EXTRA, "grant", f"{arm.ROLE_NAMES.get(role, role)} also held by {names.get(principal, principal)} ({principal}), not in the spec")
+
+    def check_access(self) -> None:
+        """Everyone who can read a binding's credentials, by any path (another scope, a custom
+        role, PIM eligibility), against what the spec grants (access entries, credentialReaders)."""
+        from .access.compare import beyond, expected
+        from .access.model import Reading
+
+        ac = self.spec.api_center
+        model = Reading(self.live, ac.resource_group, ac.name).build()
+        want = expected(self.spec, self.live)
+        for x in beyond(model, want):
+            group = f"binding {x.bindings[0].label}" if len(x.bindings) == 1 else "access"
+            self.report.add(group, PROBLEM, "access", x.message())
+        for note in model.notes:
+            self.report.add("access", PROBLEM, "access", note)
+        readers = {r.principal for b in model.bindings for r in b.readers.values() if not r.denied_by}
+        self.report.add("access", OK, "access", f"{len(readers)} principal(s) can read the credentials of {len(model.bindings)} binding(s); every path checked against the spec")
 
     # portal readiness
 

@@ -92,13 +92,26 @@ def test_missing_credential_access_reader_and_secrets_user_assignments(handmade:
     assert len(found) == 3
 
 
-def test_extra_grants_are_shown_but_not_counted(handmade: HandMade) -> None:
-    handmade.fake.assign(KEY_BINDING, CREDENTIAL_ACCESS_READER, "b0b00000-0000-4000-8000-000000000009", "User")
+def test_a_reader_the_spec_does_not_name_is_a_problem_with_the_fix(handmade: HandMade) -> None:
+    extra = handmade.fake.assign(KEY_BINDING, CREDENTIAL_ACCESS_READER, "b0b00000-0000-4000-8000-000000000009", "User")
+
+    r = report(handmade)
+
+    assert problems(r) == [
+        "binding orders/v1-0/shop-key: user bob@contoso.com (b0b00000-0000-4000-8000-000000000009) can read the credentials of binding orders/v1-0/shop-key "
+        "through Azure API Center Credential Access Reader at binding orders/v1-0/shop-key, which the spec does not grant: add user bob@contoso.com "
+        f"to an access entry (apic-access export writes it), or remove the assignment: az role assignment delete --ids {extra}"
+    ]
+    assert verify_mod.exit_code(r) == 1
+
+
+def test_an_extra_portal_reader_is_shown_but_not_counted(handmade: HandMade) -> None:
+    handmade.fake.assign(SERVICE_ID, DATA_READER, "b0b00000-0000-4000-8000-000000000009", "User")
 
     r = report(handmade)
 
     extras = [f.message for f in r.findings if f.status == "extra"]
-    assert extras == ["Azure API Center Credential Access Reader also held by user bob@contoso.com (b0b00000-0000-4000-8000-000000000009), not in the spec"]
+    assert extras == ["Azure API Center Data Reader also held by user bob@contoso.com (b0b00000-0000-4000-8000-000000000009), not in the spec"]
     assert verify_mod.exit_code(r) == 0
 
 
