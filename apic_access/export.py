@@ -27,6 +27,7 @@ import yaml
 from apic_access.azure import arm
 from apic_access.components.preview_resource import not_kept
 
+from .access.exported import export_wider_grants
 from .azure.client import AzureError
 from .import_ids import arm_id
 from .live import Live, UsageError, assignment_scope
@@ -101,6 +102,8 @@ class Exporter:
         apis = self._apis()
         if apis:
             spec["apis"] = apis
+        # who else can read credentials: `scope:` entries, credentialReaders, warnings (access/exported.py)
+        export_wider_grants(spec, self.live, self.rg, self.name, principals=self._principals, warnings=self.out.warnings, assignments=self.out.assignments)
         portal = self._portal()
         if portal:
             spec["portal"] = portal

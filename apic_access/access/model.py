@@ -169,7 +169,7 @@ def level_of(scope: str, service_id: str) -> str | None:
     if s == service:
         return "service"
     if service.startswith(s + "/"):
-        return {3: "subscription", 5: "resource group"}.get(len(s.split("/")) - 1)
+        return {2: "subscription", 4: "resource group"}.get(len(s.split("/")) - 1)
     if not s.startswith(service + "/workspaces/"):
         return None
     depth = len(s[len(service) :].split("/")) - 1  # /workspaces/w=2, /apis/a=4, /versions/v=6, /securityRequirements/b=8
