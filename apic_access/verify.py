@@ -120,6 +120,7 @@ class Verifier:
         self.service_id = arm.service_id(live.subscription, ac.resource_group, ac.name)
         self.service: dict[str, Any] | None = None
         self.held: set[tuple[str, str, str]] = set()  # (scope, role, principal) of the grants found
+        self._service_assignments: list[dict[str, Any]] | None = None
         self.groups: dict[str, str] = {}  # lower-case scope -> group
         for r in _preview(rec):
             self.groups[str(r.inputs.get("resourceId", "")).lower()] = _group_of(r)
@@ -235,6 +236,29 @@ class Verifier:
             out.append((scope, role, principal, self.groups.get(scope.lower(), _scope_group(scope)), who))
         return out
 
+    def _assignments_at(self, scope: str) -> list[dict[str, Any]]:
+        """The assignments at `scope` and above. Under the API center, from ONE listing of the
+        service without a filter (ARM returns at, above and below), not one per binding."""
+        key, service = scope.lower().rstrip("/"), self.service_id.lower()
+        if key != service and not key.startswith(service + "/"):
+            return self._listing(scope, **{"$filter": arm.AT_SCOPE})
+        if self._service_assignments is None:
+            self._service_assignments = self._listing(self.service_id)
+
+        def covers(a: Mapping[str, Any]) -> bool:
+            s = assignment_scope(a).lower().rstrip("/")
+            return key == s or key.startswith(s + "/") or s.startswith("/providers/microsoft.management/") or s == ""
+
+        return [a for a in self._service_assignments if covers(a)]
+
+    def _listing(self, scope: str, **query: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.live.arm.items(arm.role_assignments_path(scope), arm.ROLE_ASSIGNMENT_API_VERSION, what=f"listing role assignments at {scope}", **query))
+        except AzureError as exc:
+            if exc.status != 404:
+                raise
+            return []  # the scope itself is missing: reported with the resource
+
     def check_grants(self, missing: set[str]) -> None:
         """`missing`: scopes (bindings, the portal) that do not exist, so neither do their grants."""
         wanted = self.expected_grants()
@@ -248,12 +272,7 @@ class Verifier:
                 for _, role, _, group, who in grants:
                     self.report.add(group, PROBLEM, "grant", f"{arm.ROLE_NAMES.get(role, role)} for {who} is missing: its scope {_short(scope)} does not exist; run `pulumi up`")
                 continue
-            try:
-                live = list(self.live.arm.items(arm.role_assignments_path(scope), arm.ROLE_ASSIGNMENT_API_VERSION, what=f"listing role assignments at {scope}", **{"$filter": arm.AT_SCOPE}))
-            except AzureError as exc:
-                if exc.status != 404:
-                    raise
-                live = []  # the scope itself is missing: reported with the resource
+            live = self._assignments_at(scope)
             held = {(arm.role_of(str(a.get("properties", {}).get("roleDefinitionId", ""))), str(a.get("properties", {}).get("principalId", "")).lower()) for a in live}
             for _, role, principal, group, who in grants:
                 name = arm.ROLE_NAMES.get(role, role)

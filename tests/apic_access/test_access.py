@@ -27,7 +27,7 @@ from apic_access.access.model import GET_CREDENTIALS, Reading, level_of, matches
 from apic_access.cli import main
 from apic_access.live import Live
 from apic_access.recorder import PLACEHOLDER_SUBSCRIPTION, record
-from tests.apic_access.conftest import KEY_BINDING, OAUTH_BINDING, RG, SERVICE, SERVICE_ID, SUB, WS, HandMade
+from tests.apic_access.conftest import KEY_BINDING, OAUTH_BINDING, RG, SERVICE, SERVICE_ID, SUB, VAULT_ID, WS, HandMade
 from tests.conftest import CREDENTIAL_ACCESS_READER
 
 RG_ID = f"/subscriptions/{SUB}/resourceGroups/{RG}"
@@ -259,9 +259,13 @@ def test_access_json_lists_everyone_the_nested_groups_members_and_eligible_only_
 def test_the_same_center_without_the_extra_paths_verifies_and_access_exits_0(center: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
     spec, _ = export(center, capsys)
 
+    center.fake.calls.clear()
     code, out, err = run(capsys, "verify", str(spec))
     assert code == 0, out + err
     assert "4 principal(s) can read the credentials of 3 binding(s); every path checked against the spec" in out
+    # assignments listed at the service (for every binding, version and API under it) and the vault, not per binding
+    listed = {c.path for c in center.fake.calls if c.path.endswith("/roleAssignments") and "$skiptoken" not in c.query}
+    assert listed == {f"{SERVICE_ID}/providers/Microsoft.Authorization/roleAssignments", f"{VAULT_ID}/providers/Microsoft.Authorization/roleAssignments"}
 
     code, out, err = run(capsys, "access", str(spec))
     assert code == 0, out + err
