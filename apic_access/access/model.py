@@ -137,6 +137,7 @@ class Model:
     bindings: list[Binding] = field(default_factory=list)
     grants: list[Grant] = field(default_factory=list)  # every assignment that reaches getCredentials somewhere
     notes: list[str] = field(default_factory=list)  # what could not be read or named, in full sentences
+    unverifiable: list[str] = field(default_factory=list)  # the notes that leave the answer incomplete (verify: problems)
     role_names: dict[str, str] = field(default_factory=dict)  # role GUID -> name
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # object id -> (kind, name)
     groups_expanded: bool = False
@@ -200,14 +201,19 @@ class Reading:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def _list(self, path: str, api_version: str, what: str, **query: str) -> list[dict[str, Any]]:
+    def _list(self, path: str, api_version: str, what: str, *, needed: bool = True, **query: str) -> list[dict[str, Any]]:
+        """A listing; refused (403, or 400 from a tenant without PIM), a note. `needed`: without
+        it the answer is incomplete (role assignments, the bindings), so verify counts it."""
         try:
             return list(self.live.arm.items(path, api_version, what=what, **query))
         except AzureError as exc:
             if exc.status is None:
                 raise
             if exc.status in (403, 404, 400):
-                self.model.notes.append(f"{what}: {exc}; that part of the access is not shown")
+                note = f"{exc}: that part of the access is not shown"
+                self.model.notes.append(note)
+                if needed:
+                    self.model.unverifiable.append(note)
                 return []
             raise
 
@@ -232,7 +238,7 @@ class Reading:
         for a in self._list(arm.role_assignments_path(self.service_id), arm.ROLE_ASSIGNMENT_API_VERSION, "listing role assignments at, above and below the API center"):
             raw.append((a, False))
         path = f"{self.service_id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances"
-        for e in self._list(path, ELIGIBILITY_API_VERSION, "listing PIM eligibilities at, above and below the API center"):
+        for e in self._list(path, ELIGIBILITY_API_VERSION, "listing PIM eligibilities at, above and below the API center", needed=False):
             raw.append((e, True))
         seen: set[tuple[str, str, str, bool]] = set()
         out: list[Grant] = []
@@ -252,7 +258,7 @@ class Reading:
             out.append(Grant(str(item.get("id") or ""), scope, arm.role_of(definition), principal, str((p or {}).get("principalType") or ""), eligible))
         self.denies = [
             d
-            for d in self._list(f"{self.service_id}/providers/Microsoft.Authorization/denyAssignments", DENY_ASSIGNMENT_API_VERSION, "listing deny assignments at, above and below the API center")
+            for d in self._list(f"{self.service_id}/providers/Microsoft.Authorization/denyAssignments", DENY_ASSIGNMENT_API_VERSION, "listing deny assignments at, above and below the API center", needed=False)
             if level_of(str(((d.get("properties") or {}).get("scope")) or ""), self.service_id) is not None
             and permits((d.get("properties") or {}).get("permissions") or [])
         ]
@@ -272,10 +278,12 @@ class Reading:
                 found = None
             if found is None:
                 self._roles[key] = None
-                self.model.notes.append(
+                note = (
                     f"role definition {role} ({definition_id}) cannot be read (deleted, or not visible to this identity): "
-                    "its assignments are not shown; check them with `az role assignment list --role " + role + " --all`"
+                    f"its assignments are not shown; check them with `az role assignment list --role {role} --all`"
                 )
+                self.model.notes.append(note)
+                self.model.unverifiable.append(note)
             else:
                 props = found.get("properties") or {}
                 self._roles[key] = list(props.get("permissions") or [])

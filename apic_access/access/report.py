@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
+from apic_access.azure import arm
 from apic_access.config.errors import display_path
 from apic_access.config.spec import load_spec
+from apic_access.errors import CommandError
 from apic_access.live import Live
 
 from .compare import Beyond, Expected, SpecGrant, beyond, expected, in_spec, missing, named
@@ -39,7 +41,7 @@ class AccessReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.beyond or self.missing or self.want.notes)
+        return not (self.beyond or self.missing or self.want.notes or self.model.unverifiable)
 
 
 def access_report(spec_path: FilePath, *, stack: str, subscription: str, expand_groups: bool = False, live: Live | None = None) -> AccessReport:
@@ -48,6 +50,8 @@ def access_report(spec_path: FilePath, *, stack: str, subscription: str, expand_
     spec = load_spec(spec_path, stack=stack).spec
     live = live or Live.connect(subscription, stack=stack)
     ac = spec.api_center
+    if live.arm.get(arm.service_id(subscription, ac.resource_group, ac.name), arm.API_CENTER_API_VERSION, what=f"reading API center {ac.name}") is None:
+        raise CommandError(f"there is no API center {ac.name} in resource group {ac.resource_group} of subscription {subscription}: run `pulumi up`, or fix apiCenter in the spec")
     model = read(live, ac.resource_group, ac.name, expand_groups=expand_groups)
     want = expected(spec, live)
     return AccessReport(stack, display_path(str(spec_path)), subscription, model, want, beyond(model, want), missing(model, want))

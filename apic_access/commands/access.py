@@ -9,6 +9,7 @@ from pathlib import Path
 from apic_access import options
 from apic_access.azure.client import AzureError
 from apic_access.config.errors import SpecError
+from apic_access.errors import CommandError
 from apic_access.live import UsageError, subscription_of
 from apic_access.stacks import spec_path
 
@@ -44,5 +45,8 @@ def run(args: argparse.Namespace) -> int:
     except AzureError as exc:
         print(f"apic-access access: {exc}", file=sys.stderr)
         return 3
+    except CommandError as exc:
+        print(f"apic-access access: {exc}", file=sys.stderr)
+        return exc.code
     options.write(FORMATS[args.format](report), args.output)
     return exit_code(report)

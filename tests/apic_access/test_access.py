@@ -398,3 +398,53 @@ def test_the_call_count_does_not_grow_with_the_bindings(handmade: HandMade, page
             "GET /v1.0/groups/7e57e500-0000-4000-8000-000000000002/transitiveMembers",
         }
     )
+
+
+def test_a_tenant_without_pim_is_a_note_not_a_failure(center: HandMade, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, _ = export(center, capsys)
+    answer = center.fake.answer
+
+    def no_pim(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
+        if "roleEligibilityScheduleInstances" in raw_path:
+            return 400, {}, {"error": {"code": "AadPremiumLicenseRequired", "message": "The tenant needs an Entra ID P2 license for PIM."}}
+        return answer(method, raw_path, body, headers)
+
+    monkeypatch.setattr(center.fake, "answer", no_pim)
+
+    code, out, err = run(capsys, "verify", str(spec))
+
+    assert code == 0, out + err
+    note = (
+        "listing PIM eligibilities at, above and below the API center: AadPremiumLicenseRequired: The tenant needs an Entra ID P2 license for PIM. "
+        "(HTTP 400): that part of the access is not shown"
+    )
+    assert f"  info     access       {note}\n" in out
+
+
+def test_a_refused_assignment_listing_is_a_problem_in_verify(center: HandMade, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, _ = export(center, capsys)
+    answer = center.fake.answer
+
+    def refused(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
+        if raw_path.split("?")[0] == f"{SERVICE_ID}/providers/Microsoft.Authorization/roleAssignments" and "atScope" not in raw_path and "principalId" not in raw_path:
+            return 403, {}, {"error": {"code": "AuthorizationFailed", "message": "no Microsoft.Authorization/roleAssignments/read"}}
+        return answer(method, raw_path, body, headers)
+
+    monkeypatch.setattr(center.fake, "answer", refused)
+
+    code, out, err = run(capsys, "access", str(spec))
+
+    assert code == 1, err
+    assert (
+        "  listing role assignments at, above and below the API center: AuthorizationFailed: no Microsoft.Authorization/roleAssignments/read (HTTP 403): "
+        "that part of the access is not shown\n"
+    ) in out
+
+
+def test_an_api_center_that_does_not_exist(center: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    center.spec.write_text(center.spec.read_text().replace("name: shop-apis", "name: shop-apis-2"))
+
+    code, out, err = run(capsys, "access", str(center.spec))
+
+    assert code == 1
+    assert err == f"apic-access access: there is no API center shop-apis-2 in resource group {RG} of subscription {SUB}: run `pulumi up`, or fix apiCenter in the spec\n"
