@@ -35,6 +35,7 @@ class SpecGrant:
 class Expected:
     grants: dict[tuple[str, str], SpecGrant] = field(default_factory=dict)  # (lower scope, object id) -> grant
     notes: list[str] = field(default_factory=list)
+    role: str = arm.CREDENTIAL_ACCESS_READER  # the role the spec grants for this kind of access
 
     def has(self, scope: str, principal: str) -> bool:
         return (scope.lower().rstrip("/"), principal.lower()) in self.grants
@@ -80,10 +81,25 @@ def expected(spec: Spec, live: Live) -> Expected:
     return out
 
 
+def expected_catalog(spec: Spec, live: Live) -> Expected:
+    """The portal's readers: Data Reader on the API center, as the spec grants it."""
+    ac = spec.api_center
+    out = Expected(role=arm.API_CENTER_DATA_READER)
+    scope = arm.service_id(live.subscription, ac.resource_group, ac.name)
+    for kind, ref in _listed(spec.portal.readers if spec.portal else Principals()):
+        oid = live.lookup(kind, ref)
+        if not oid:
+            out.notes.append(f"portal.readers: Entra has no {_KIND_WORDS[kind]} '{ref}' (or more than one): fix the name in the spec, or use its object id")
+            continue
+        out.grants.setdefault((scope.lower(), oid), SpecGrant(scope, oid, f"{_KIND_WORDS[kind]} {ref}", "portal.readers"))
+    return out
+
+
 def in_spec(path: Path, reader: Reader, want: Expected) -> bool:
-    """A path the spec makes: Credential Access Reader, active, at a scope the spec grants to
-    this principal (or to the group it reaches the binding through)."""
-    if path.eligible or path.role != arm.CREDENTIAL_ACCESS_READER:
+    """A path the spec makes: the spec's role (Credential Access Reader; Data Reader for the
+    catalog), active, at a scope the spec grants to this principal (or to the group it reaches
+    the binding through)."""
+    if path.eligible or path.role != want.role:
         return False
     return want.has(path.scope, path.via_group or reader.principal)
 
@@ -102,12 +118,21 @@ class Beyond:
     path: Path
     bindings: list[Binding] = field(default_factory=list)
 
+    @property
+    def catalog(self) -> bool:
+        return self.bindings[0].name == "catalog" and not self.bindings[0].api
+
     def message(self) -> str:
-        return f"{self.reader.label} ({self.reader.principal}) can read the credentials of {_bindings(self.bindings)} through {self.path.describe()}, which the spec does not grant: {self.fix()}"
+        what = "see the whole API catalog (portal and data plane)" if self.catalog else f"read the credentials of {_bindings(self.bindings)}"
+        return f"{self.reader.label} ({self.reader.principal}) can {what} through {self.path.describe()}, which the spec does not grant: {self.fix()}"
 
     def fix(self) -> str:
         p, who = self.path, self.reader.label
         remove = f"az role assignment delete --ids {p.assignment}"
+        if self.catalog and not p.eligible and p.role == arm.API_CENTER_DATA_READER and p.level == "service":
+            return f"add {who} to portal.readers, or remove the assignment: {remove}"
+        if self.catalog and not p.eligible:
+            return f"the spec grants the catalog only as Data Reader on the API center (portal.readers); remove the assignment ({remove})"
         if p.eligible:
             return (
                 "remove the eligibility in Privileged Identity Management (Azure resources > Assignments > Eligible assignments > Remove), "
@@ -158,7 +183,7 @@ def beyond(model: Model, want: Expected) -> list[Beyond]:
 
 def missing(model: Model, want: Expected) -> list[SpecGrant]:
     """Spec grants Azure does not hold (active); only where the scope exists in Azure."""
-    held = {(g.scope.lower().rstrip("/"), g.principal) for g in model.grants if not g.eligible and g.role == arm.CREDENTIAL_ACCESS_READER}
+    held = {(g.scope.lower().rstrip("/"), g.principal) for g in model.grants if not g.eligible and g.role == want.role}
     scopes = {model.service_id.lower()}
     for b in model.bindings:
         scopes.update(ancestors(b.id)[:3])  # binding, version, API

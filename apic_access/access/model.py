@@ -24,7 +24,7 @@ Each binding then takes the assignments of its own ancestors from a table by sco
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,6 +34,9 @@ from apic_access.azure.client import AzureError
 from apic_access.live import Live, assignment_scope
 
 GET_CREDENTIALS = "Microsoft.ApiCenter/services/workspaces/apis/versions/securityRequirements/getCredentials/action"
+# What the portal (and the data plane) needs to show the catalog: Data Reader's
+# `Microsoft.ApiCenter/services/*/read` covers it, as a custom role's wildcard may.
+READ_CATALOG = "Microsoft.ApiCenter/services/workspaces/apis/read"
 ROLE_DEFINITION_API_VERSION = "2022-04-01"
 DENY_ASSIGNMENT_API_VERSION = "2022-04-01"
 ELIGIBILITY_API_VERSION = "2020-10-01"
@@ -198,6 +201,9 @@ class Reading:
         self.model = Model(self.service_id)
         self._roles: dict[str, list[dict[str, Any]] | None] = {}  # role definition id (lower) -> permissions; None: unknown
         self.denies: list[dict[str, Any]] = []
+        self._raw: list[tuple[dict[str, Any], bool]] | None = None  # (assignment or eligibility, eligible), listed once
+        self._all_denies: list[dict[str, Any]] | None = None
+        self._groups: dict[str, list[str]] = {}  # group id -> transitive member ids, listed once
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -231,15 +237,23 @@ class Reading:
                     out.append(Binding(a, v, str(b.get("name")), f"{self.ws}/apis/{a}/versions/{v}/securityRequirements/{b.get('name')}", ref))
         return out
 
-    def grants(self) -> list[Grant]:
+    def _listed(self) -> list[tuple[dict[str, Any], bool]]:
+        if self._raw is None:
+            raw: list[tuple[dict[str, Any], bool]] = []
+            for a in self._list(arm.role_assignments_path(self.service_id), arm.ROLE_ASSIGNMENT_API_VERSION, "listing role assignments at, above and below the API center"):
+                raw.append((a, False))
+            path = f"{self.service_id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances"
+            for e in self._list(path, ELIGIBILITY_API_VERSION, "listing PIM eligibilities at, above and below the API center", needed=False):
+                raw.append((e, True))
+            self._raw = raw
+            deny_path = f"{self.service_id}/providers/Microsoft.Authorization/denyAssignments"
+            self._all_denies = self._list(deny_path, DENY_ASSIGNMENT_API_VERSION, "listing deny assignments at, above and below the API center", needed=False)
+        return self._raw
+
+    def grants(self, action: str = GET_CREDENTIALS) -> list[Grant]:
         """Active assignments and PIM eligibilities at, above and below the API center that reach
-        getCredentials: one listing each, then one read per distinct role."""
-        raw: list[tuple[dict[str, Any], bool]] = []
-        for a in self._list(arm.role_assignments_path(self.service_id), arm.ROLE_ASSIGNMENT_API_VERSION, "listing role assignments at, above and below the API center"):
-            raw.append((a, False))
-        path = f"{self.service_id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances"
-        for e in self._list(path, ELIGIBILITY_API_VERSION, "listing PIM eligibilities at, above and below the API center", needed=False):
-            raw.append((e, True))
+        `action`: one listing each (shared by every action), then one read per distinct role."""
+        raw = self._listed()
         seen: set[tuple[str, str, str, bool]] = set()
         out: list[Grant] = []
         for item, eligible in raw:
@@ -253,20 +267,19 @@ class Reading:
             if key in seen or not principal:
                 continue
             seen.add(key)
-            if not self._reaches(definition):
+            if not self._reaches(definition, action):
                 continue
             out.append(Grant(str(item.get("id") or ""), scope, arm.role_of(definition), principal, str((p or {}).get("principalType") or ""), eligible))
         self.denies = [
             d
-            for d in self._list(f"{self.service_id}/providers/Microsoft.Authorization/denyAssignments", DENY_ASSIGNMENT_API_VERSION, "listing deny assignments at, above and below the API center", needed=False)
+            for d in self._all_denies or []
             if level_of(str(((d.get("properties") or {}).get("scope")) or ""), self.service_id) is not None
-            and permits((d.get("properties") or {}).get("permissions") or [])
+            and permits((d.get("properties") or {}).get("permissions") or [], action)
         ]
-        self.model.grants = out
         return out
 
-    def _reaches(self, definition_id: str) -> bool:
-        """Whether the role allows getCredentials; an unknown role is a note, never a guess."""
+    def _reaches(self, definition_id: str, action: str) -> bool:
+        """Whether the role allows `action`; an unknown role is a note, never a guess."""
         key = definition_id.lower()
         role = arm.role_of(definition_id)
         if key not in self._roles:
@@ -289,13 +302,26 @@ class Reading:
                 self._roles[key] = list(props.get("permissions") or [])
                 self.model.role_names[role] = str(props.get("roleName") or arm.ROLE_NAMES.get(role, role))
         permissions = self._roles[key]
-        return permissions is not None and permits(permissions)
+        return permissions is not None and permits(permissions, action)
 
     # --- answering -------------------------------------------------------------------------------
 
     def build(self, *, expand_groups: bool = False) -> Model:
-        bindings = self.bindings()
-        grants = self.grants()
+        """Every binding and who can read its credentials."""
+        self.model.grants = self.grants()
+        self.model.bindings = self._answer(self.bindings(), self.model.grants, expand_groups, lambda b: ancestors(b.id)[:4])
+        return self.model
+
+    def catalog(self, *, expand_groups: bool = False) -> Model:
+        """Who can see the whole catalog (the portal's readers): one target, the workspace,
+        reached from it or above. Read after build(), from the same listings."""
+        model = Model(self.service_id, names=self.model.names, role_names=self.model.role_names)
+        model.grants = [g for g in self.grants(READ_CATALOG) if level_of(g.scope, self.service_id) not in ("binding", "version", "api")]
+        model.bindings = self._answer([Binding("", "", "catalog", self.ws)], model.grants, expand_groups, lambda b: [self.ws.lower()])
+        model.groups_expanded = expand_groups
+        return model
+
+    def _answer(self, bindings: list[Binding], grants: list[Grant], expand_groups: bool, scopes: Callable[[Binding], list[str]]) -> list[Binding]:
         by_scope: dict[str, list[Grant]] = {}
         above: list[Grant] = []  # at the service or above: every binding
         for g in grants:
@@ -305,15 +331,14 @@ class Reading:
         members = self._members({g.principal for g in grants if self._kind(g.principal, g.principal_type) == "Group"}) if expand_groups else {}
         self.model.groups_expanded = expand_groups
         for b in bindings:
-            for g in above + [g for s in ancestors(b.id)[:4] for g in by_scope.get(s, [])]:
+            for g in above + [g for s in scopes(b) for g in by_scope.get(s, [])]:
                 path = Path(g.scope, level_of(g.scope, self.service_id) or "", g.role, self.model.role_names.get(g.role, g.role), g.eligible, g.id)
                 self._add(b, g.principal, g.principal_type, path)
                 for member in members.get(g.principal, []):
                     via = Path(path.scope, path.level, path.role, path.role_name, path.eligible, path.assignment, g.principal, self.model.names[g.principal][1])
                     self._add(b, member, "", via)
             self._deny(b, members)
-        self.model.bindings = bindings
-        return self.model
+        return bindings
 
     def _add(self, b: Binding, principal: str, principal_type: str, path: Path) -> None:
         reader = b.readers.get(principal)
@@ -369,12 +394,16 @@ class Reading:
         """Each group's transitive members (nested groups and their members), one listing a group."""
         out: dict[str, list[str]] = {}
         for group in sorted(groups):
+            if group in self._groups:
+                out[group] = self._groups[group]
+                continue
             what = f"listing the members of group {self.model.names.get(group, ('', group))[1]}"
             try:
                 found = list(self.live.graph.items(f"/groups/{group}/transitiveMembers", what=what))
             except AzureError as exc:
                 if exc.status is None:
                     raise
+                out[group] = self._groups[group] = []  # named once, never tried again
                 self.model.notes.append(
                     f"group {self.model.names.get(group, ('', group))[1]} ({group}) cannot be expanded ({exc}): its members are not listed; "
                     "the identity running this needs GroupMember.Read.All (or Directory.Read.All) in Microsoft Graph"
@@ -387,7 +416,7 @@ class Reading:
                 kind = _KIND_OF_ODATA.get(odata, odata or "principal")
                 self.model.names.setdefault(oid, (kind, str((obj.get("userPrincipalName") if kind == "User" else obj.get("displayName")) or oid)))
                 ids.append(oid)
-            out[group] = ids
+            out[group] = self._groups[group] = ids
         return out
 
 

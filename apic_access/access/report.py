@@ -21,8 +21,8 @@ from apic_access.config.spec import load_spec
 from apic_access.errors import CommandError
 from apic_access.live import Live
 
-from .compare import Beyond, Expected, SpecGrant, beyond, expected, in_spec, missing, named
-from .model import Model, Path, Reader, level_of, read, scope_words
+from .compare import Beyond, Expected, SpecGrant, beyond, expected, expected_catalog, in_spec, missing, named
+from .model import Binding, Model, Path, Reader, Reading, level_of, scope_words
 
 
 @dataclass
@@ -34,14 +34,24 @@ class AccessReport:
     want: Expected
     beyond: list[Beyond] = field(default_factory=list)
     missing: list[SpecGrant] = field(default_factory=list)
+    catalog: Model | None = None  # who can see the catalog (Data Reader and the like)
+    catalog_want: Expected = field(default_factory=Expected)
 
     @property
     def notes(self) -> list[str]:
-        return self.want.notes + self.model.notes
+        return self.want.notes + self.catalog_want.notes + self.model.notes
+
+    @property
+    def all_beyond(self) -> list[Beyond]:
+        return self.beyond + (beyond(self.catalog, self.catalog_want) if self.catalog else [])
+
+    @property
+    def all_missing(self) -> list[SpecGrant]:
+        return self.missing + (missing(self.catalog, self.catalog_want) if self.catalog else [])
 
     @property
     def ok(self) -> bool:
-        return not (self.beyond or self.missing or self.want.notes or self.model.unverifiable)
+        return not (self.all_beyond or self.all_missing or self.want.notes or self.catalog_want.notes or self.model.unverifiable)
 
 
 def access_report(spec_path: FilePath, *, stack: str, subscription: str, expand_groups: bool = False, live: Live | None = None) -> AccessReport:
@@ -52,9 +62,13 @@ def access_report(spec_path: FilePath, *, stack: str, subscription: str, expand_
     ac = spec.api_center
     if live.arm.get(arm.service_id(subscription, ac.resource_group, ac.name), arm.API_CENTER_API_VERSION, what=f"reading API center {ac.name}") is None:
         raise CommandError(f"there is no API center {ac.name} in resource group {ac.resource_group} of subscription {subscription}: run `pulumi up`, or fix apiCenter in the spec")
-    model = read(live, ac.resource_group, ac.name, expand_groups=expand_groups)
+    reading = Reading(live, ac.resource_group, ac.name)
+    model = reading.build(expand_groups=expand_groups)
     want = expected(spec, live)
-    return AccessReport(stack, display_path(str(spec_path)), subscription, model, want, beyond(model, want), missing(model, want))
+    catalog = reading.catalog(expand_groups=expand_groups)
+    report = AccessReport(stack, display_path(str(spec_path)), subscription, model, want, beyond(model, want), missing(model, want))
+    report.catalog, report.catalog_want = catalog, expected_catalog(spec, live)
+    return report
 
 
 def exit_code(report: AccessReport) -> int:
@@ -68,7 +82,7 @@ def _access(path: Path) -> str:
     return "eligible" if path.eligible else "active"
 
 
-def _row(report: AccessReport, binding: Any, reader: Reader, path: Path) -> dict[str, Any]:
+def _row(want: Expected, binding: Any, reader: Reader, path: Path) -> dict[str, Any]:
     return {
         "api": binding.api,
         "version": binding.version,
@@ -82,17 +96,45 @@ def _row(report: AccessReport, binding: Any, reader: Reader, path: Path) -> dict
         "level": path.level,
         "access": _access(path),
         "viaGroup": path.via_group_name or path.via_group,
-        "inSpec": in_spec(path, reader, report.want),
+        "inSpec": in_spec(path, reader, want),
         "deniedBy": reader.denied_by,
     }
 
 
 def _summary(report: AccessReport) -> str:
     readers = {r.principal for b in report.model.bindings for r in b.readers.values()}
+    catalog = len(report.catalog.bindings[0].readers) if report.catalog and report.catalog.bindings else 0
     return (
-        f"{len(report.model.bindings)} binding(s), {len(readers)} principal(s) can read credentials; "
-        f"{len(report.beyond)} path(s) beyond the spec, {len(report.missing)} spec grant(s) missing, {len(report.notes)} note(s)"
+        f"{len(report.model.bindings)} binding(s), {len(readers)} principal(s) can read credentials, {catalog} can see the catalog; "
+        f"{len(report.all_beyond)} path(s) beyond the spec, {len(report.all_missing)} spec grant(s) missing, {len(report.notes)} note(s)"
     )
+
+
+def _readers_json(b: Binding, want: Expected) -> list[dict[str, Any]]:
+    return [
+        {
+            "principal": r.principal,
+            "name": r.name,
+            "kind": r.kind,
+            "inSpec": named(r, want),
+            "eligibleOnly": r.eligible_only,
+            "deniedBy": r.denied_by or None,
+            "paths": [
+                {
+                    "role": p.role_name,
+                    "roleId": p.role,
+                    "scope": p.scope,
+                    "level": p.level,
+                    "access": _access(p),
+                    "viaGroup": ({"id": p.via_group, "name": p.via_group_name} if p.via_group else None),
+                    "inSpec": in_spec(p, r, want),
+                    "assignment": p.assignment,
+                }
+                for p in r.paths
+            ],
+        }
+        for r in sorted(b.readers.values(), key=lambda r: (r.kind, r.name))
+    ]
 
 
 def to_json(report: AccessReport) -> str:
@@ -110,35 +152,16 @@ def to_json(report: AccessReport) -> str:
                 "binding": b.name,
                 "id": b.id,
                 "authConfig": b.auth_config,
-                "readers": [
-                    {
-                        "principal": r.principal,
-                        "name": r.name,
-                        "kind": r.kind,
-                        "inSpec": named(r, report.want),
-                        "eligibleOnly": r.eligible_only,
-                        "deniedBy": r.denied_by or None,
-                        "paths": [
-                            {
-                                "role": p.role_name,
-                                "roleId": p.role,
-                                "scope": p.scope,
-                                "level": p.level,
-                                "access": _access(p),
-                                "viaGroup": ({"id": p.via_group, "name": p.via_group_name} if p.via_group else None),
-                                "inSpec": in_spec(p, r, report.want),
-                                "assignment": p.assignment,
-                            }
-                            for p in r.paths
-                        ],
-                    }
-                    for r in sorted(b.readers.values(), key=lambda r: (r.kind, r.name))
-                ],
+                "readers": _readers_json(b, report.want),
             }
             for b in report.model.bindings
         ],
-        "beyondSpec": [{"principal": x.reader.principal, "name": x.reader.label, "path": x.path.describe(), "bindings": [b.label for b in x.bindings], "message": x.message()} for x in report.beyond],
-        "missing": [{"scope": g.scope, "principal": g.principal, "who": g.who, "spec": g.where} for g in report.missing],
+        "catalog": {"readers": _readers_json(report.catalog.bindings[0], report.catalog_want) if report.catalog and report.catalog.bindings else []},
+        "beyondSpec": [
+            {"principal": x.reader.principal, "name": x.reader.label, "path": x.path.describe(), "bindings": [] if x.catalog else [b.label for b in x.bindings], "catalog": x.catalog, "message": x.message()}
+            for x in report.all_beyond
+        ],
+        "missing": [{"scope": g.scope, "principal": g.principal, "who": g.who, "spec": g.where} for g in report.all_missing],
         "notes": report.notes,
         "summary": _summary(report),
     }
@@ -146,21 +169,25 @@ def to_json(report: AccessReport) -> str:
 
 
 def _lines(report: AccessReport) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
-    """(binding heading, [(principal, kind, verdict, how)])."""
+    """(binding heading, [(principal, kind, verdict, how)]), the catalog last."""
+    targets = [(b, report.want) for b in report.model.bindings]
+    if report.catalog and report.catalog.bindings:
+        targets.append((report.catalog.bindings[0], report.catalog_want))
     out = []
-    for b in report.model.bindings:
+    for b, want in targets:
         rows = []
         for r in sorted(b.readers.values(), key=lambda r: (r.kind, r.name)):
             for p in r.paths:
-                verdict = "denied" if r.denied_by else ("in spec" if in_spec(p, r, report.want) else "BEYOND")
+                verdict = "denied" if r.denied_by else ("in spec" if in_spec(p, r, want) else "BEYOND")
                 how = p.describe() + (f"; denied by {r.denied_by}" if r.denied_by else "")
                 rows.append((r.label, r.kind, verdict, how))
-        out.append((f"binding {b.label} (auth config {b.auth_config or '?'})", rows))
+        catalog = b.name == "catalog" and not b.api
+        out.append(("the catalog (every API, in the portal and the data plane)" if catalog else f"binding {b.label} (auth config {b.auth_config or '?'})", rows))
     return out
 
 
 def _missing_lines(report: AccessReport) -> list[str]:
-    return [f"{g.who} at {scope_words(_level(report, g.scope), g.scope)} ({g.where}): Azure does not hold it; run `pulumi up`" for g in report.missing]
+    return [f"{g.who} at {scope_words(_level(report, g.scope), g.scope)} ({g.where}): Azure does not hold it; run `pulumi up`" for g in report.all_missing]
 
 
 def _level(report: AccessReport, scope: str) -> str:
@@ -177,13 +204,13 @@ def to_table(report: AccessReport) -> str:
         for who, kind, verdict, how in rows:
             lines.append(f"  {who:<{width}}  {kind:<16}  {verdict:<7}  {how}")
         lines.append("")
-    if report.missing:
+    if report.all_missing:
         lines.append("missing (the spec grants it, Azure does not hold it)")
         lines += [f"  {m}" for m in _missing_lines(report)]
         lines.append("")
-    if report.beyond:
+    if report.all_beyond:
         lines.append("beyond the spec")
-        lines += [f"  {x.message()}" for x in report.beyond]
+        lines += [f"  {x.message()}" for x in report.all_beyond]
         lines.append("")
     if report.notes:
         lines.append("notes")
@@ -201,13 +228,13 @@ def to_markdown(report: AccessReport) -> str:
     lines = [f"### apic-access access: {head}", "", f"Stack `{report.stack}`, spec `{report.spec}`, subscription `{report.subscription}`.", ""]
     lines += ["| binding | principal | kind | | how |", "|---|---|---|---|---|"]
     for heading, rows in _lines(report):
-        label = heading.split(" ", 2)[1]
+        label = heading.split(" ", 2)[1] if heading.startswith("binding ") else "the catalog"
         if not rows:
             lines.append(f"| {cell(label)} | nobody | | | |")
         for who, kind, verdict, how in rows:
             mark = {"in spec": "✅ in spec", "BEYOND": "❌ beyond the spec", "denied": "⛔ denied"}[verdict]
             lines.append(f"| {cell(label)} | {cell(who)} | {kind} | {mark} | {cell(how)} |")
-    for title, items in (("Missing", _missing_lines(report)), ("Beyond the spec", [x.message() for x in report.beyond]), ("Notes", report.notes)):
+    for title, items in (("Missing", _missing_lines(report)), ("Beyond the spec", [x.message() for x in report.all_beyond]), ("Notes", report.notes)):
         if items:
             lines += ["", f"**{title}**", ""] + [f"- {cell(i)}" for i in items]
     lines += ["", _summary(report)]
@@ -219,10 +246,11 @@ def to_csv(report: AccessReport) -> str:
     columns = ["api", "version", "binding", "principal", "name", "kind", "role", "roleId", "scope", "level", "access", "viaGroup", "inSpec", "deniedBy"]
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for b in report.model.bindings:
+    targets = [(b, report.want) for b in report.model.bindings] + ([(report.catalog.bindings[0], report.catalog_want)] if report.catalog and report.catalog.bindings else [])
+    for b, want in targets:
         for r in sorted(b.readers.values(), key=lambda r: (r.kind, r.name)):
             for p in r.paths:
-                writer.writerow(_row(report, b, r, p))
+                writer.writerow(_row(want, b, r, p))
     return buffer.getvalue()
 
 

@@ -220,7 +220,7 @@ def test_exported_with_the_extra_paths_sam_becomes_a_credential_reader_and_the_r
 
 def test_access_json_lists_everyone_the_nested_groups_members_and_eligible_only_access(center: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
     base, _ = export(center, capsys)
-    add_extra_paths(center.fake)
+    ids = add_extra_paths(center.fake)
 
     code, out, err = run(capsys, "access", str(base), "--format", "json", "--expand-groups")
 
@@ -251,8 +251,19 @@ def test_access_json_lists_everyone_the_nested_groups_members_and_eligible_only_
     shop = readers("orders/v1-0/shop-key")
     assert sorted(shop) == ["alice@contoso.com", "deploy-pipeline", "pat@contoso.com", "reporting-bot", "sam@contoso.com"]
     assert shop["alice@contoso.com"]["inSpec"] is True and shop["sam@contoso.com"]["inSpec"] is False
-    assert "nora@contoso.com" not in out
-    assert [x["name"] for x in data["beyondSpec"]] == ["user pat@contoso.com", "user sam@contoso.com", "service principal reporting-bot"]
+    assert all(r["name"] != "nora@contoso.com" for b in data["bindings"] for r in b["readers"])
+    # the catalog: the portal's readers as the spec grants them, and Nora, whose role reads everything but credentials
+    catalog = {r["name"]: r for r in data["catalog"]["readers"]}
+    assert sorted(catalog) == ["All Engineers", "nora@contoso.com"]
+    assert catalog["All Engineers"]["inSpec"] is True
+    assert [(p["role"], p["level"], p["inSpec"]) for p in catalog["nora@contoso.com"]["paths"]] == [("API Center Operator", "service", False)]
+    assert [(x["name"], x["catalog"]) for x in data["beyondSpec"]] == [
+        ("user pat@contoso.com", False), ("user sam@contoso.com", False), ("service principal reporting-bot", False), ("user nora@contoso.com", True)
+    ]
+    assert data["beyondSpec"][-1]["message"] == (
+        f"user nora@contoso.com ({NORA}) can see the whole API catalog (portal and data plane) through API Center Operator at the API center, which the spec "
+        f"does not grant: the spec grants the catalog only as Data Reader on the API center (portal.readers); remove the assignment (az role assignment delete --ids {ids['nora']})"
+    )
     assert data["missing"] == [] and data["notes"] == []
 
 
@@ -270,7 +281,8 @@ def test_the_same_center_without_the_extra_paths_verifies_and_access_exits_0(cen
     code, out, err = run(capsys, "access", str(spec))
     assert code == 0, out + err
     assert "binding inventory/v1-0/inventory-key (auth config shop-key)\n  group Inventory Team  Group             in spec  Azure API Center Credential Access Reader at API inventory\n" in out
-    assert out.endswith("3 binding(s), 4 principal(s) can read credentials; 0 path(s) beyond the spec, 0 spec grant(s) missing, 0 note(s)\n")
+    assert "the catalog (every API, in the portal and the data plane)\n  group All Engineers  Group             in spec  Azure API Center Data Reader at the API center\n" in out
+    assert out.endswith("3 binding(s), 4 principal(s) can read credentials, 1 can see the catalog; 0 path(s) beyond the spec, 0 spec grant(s) missing, 0 note(s)\n")
 
 
 # --- the other formats, and bad input ------------------------------------------------------------
