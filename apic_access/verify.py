@@ -233,7 +233,9 @@ class Verifier:
                     continue
                 if principal != ref.lower():
                     who += f" ({principal})"
-            out.append((scope, role, principal, self.groups.get(scope.lower(), _scope_group(scope)), who))
+            on_service = role == arm.CREDENTIAL_ACCESS_READER and scope.lower() == self.service_id.lower()
+            group = "credential readers" if on_service else self.groups.get(scope.lower(), _scope_group(scope))  # apiCenter.credentialReaders
+            out.append((scope, role, principal, group, who))
         return out
 
     def _assignments_at(self, scope: str) -> list[dict[str, Any]]:

@@ -124,7 +124,8 @@ class Beyond:
 
     def message(self) -> str:
         what = "see the whole API catalog (portal and data plane)" if self.catalog else f"read the credentials of {_bindings(self.bindings)}"
-        return f"{self.reader.label} ({self.reader.principal}) can {what} through {self.path.describe()}, which the spec does not grant: {self.fix()}"
+        who = self.reader.label if self.reader.principal in self.reader.label else f"{self.reader.label} ({self.reader.principal})"
+        return f"{who} can {what} through {self.path.describe()}, which the spec does not grant: {self.fix()}"
 
     def fix(self) -> str:
         p, who = self.path, self.reader.label

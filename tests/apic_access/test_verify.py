@@ -277,3 +277,18 @@ def test_a_key_vault_reference_azure_returns_is_compared(handmade: HandMade) -> 
     found = problems(report(handmade))
 
     assert any(p.startswith("auth config shop-key: authConfigs.shop-key.apiKey.secret: wrote `apiKey.value` = 'https://kv-shop.vault.azure.net/secrets/shop-key'") for p in found), found
+
+
+def test_credential_readers_the_spec_names_are_checked_and_not_beyond(handmade: HandMade) -> None:
+    bob = "b0b00000-0000-4000-8000-000000000009"
+    handmade.spec.write_text(handmade.spec.read_text().replace("  location: westeurope\n", "  location: westeurope\n  credentialReaders:\n    users: [bob@contoso.com]\n", 1))
+
+    # missing in Azure: a problem saying so; Bob cannot read anything yet, so nothing beyond
+    assert problems(report(handmade)) == [
+        f"credential readers: Azure API Center Credential Access Reader for user bob@contoso.com ({bob}) at Microsoft.ApiCenter/services/shop-apis is missing: run `pulumi up`"
+    ]
+
+    handmade.fake.assign(SERVICE_ID, CREDENTIAL_ACCESS_READER, bob, "User")
+    r = report(handmade)
+    assert problems(r) == []
+    assert "credential readers: Azure API Center Credential Access Reader: user bob@contoso.com" in [f"{f.group}: {f.message.split(' (')[0]}" for f in r.findings]
