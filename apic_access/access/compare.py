@@ -146,7 +146,7 @@ class Beyond:
             )
         if p.level in ("binding", "version", "api"):
             scope = {"binding": "", "version": " with `scope: version`", "api": " with `scope: api`"}[p.level]
-            return f"add {who} to an access entry{scope} (apic-access export writes it), or remove the assignment: {remove}"
+            return f"add {who} to an access entry{scope}, or remove the assignment: {remove}"
         if p.level == "service":
             return f"add {who} to apiCenter.credentialReaders, or remove the assignment: {remove}"
         return f"the spec cannot grant at {scope_words(p.level, p.scope)}; remove the assignment ({remove}), or grant it in the spec at the API center or below"

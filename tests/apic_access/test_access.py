@@ -334,7 +334,7 @@ def test_unknown_role_deleted_principal_and_unreadable_group_are_named(center: H
     assert [x["message"] for x in data["beyondSpec"]] == [
         f"unknown principal {gone_user} (deleted?) can read the credentials of binding orders/v1-0/partner-oauth through Azure API Center "
         "Credential Access Reader at binding orders/v1-0/partner-oauth, which the spec does not grant: add unknown principal "
-        f"{gone_user} (deleted?) to an access entry (apic-access export writes it), or remove the assignment: az role assignment delete --ids {ghost}"
+        f"{gone_user} (deleted?) to an access entry, or remove the assignment: az role assignment delete --ids {ghost}"
     ]
 
 
@@ -460,3 +460,38 @@ def test_an_api_center_that_does_not_exist(center: HandMade, capsys: pytest.Capt
 
     assert code == 1
     assert err == f"apic-access access: there is no API center shop-apis-2 in resource group {RG} of subscription {SUB}: run `pulumi up`, or fix apiCenter in the spec\n"
+
+
+def test_a_version_wide_grant_becomes_an_entry_with_scope_version(handmade: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    grant = add_inventory_api(handmade.fake)
+    handmade.remove(grant)
+    handmade.fake.assign(f"{INVENTORY}/versions/v1-0", CREDENTIAL_ACCESS_READER, TEAM, "Group")
+
+    spec, _ = export(handmade, capsys)
+
+    entry = yaml.safe_load(spec.read_text())["apis"]["inventory"]["versions"]["v1-0"]["access"]
+    assert entry == [{"authConfig": "shop-key", "name": "inventory-key", "groups": ["Inventory Team"], "scope": "version", "adopt": True}]
+    code, out, err = run(capsys, "verify", str(spec))
+    assert code == 0, out + err
+
+
+def test_an_api_wide_grant_no_entry_can_carry_is_a_warning_and_a_problem_in_verify(center: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    wide = center.fake.assign(f"{WS}/apis/orders", CREDENTIAL_ACCESS_READER, TEAM, "Group")  # both orders bindings name principals of their own
+
+    spec, err = export(center, capsys)
+
+    assert (
+        "warning: Inventory Team hold(s) Credential Access Reader at API orders, but every binding there names principals at its own scope and an access entry "
+        "has one `scope`: not exported, left as it is in Azure (verify reports it). To keep it in the spec, move one binding's principals to `scope: api` as well, "
+        "or grant them at the binding\n"
+    ) in err
+    assert all("scope" not in e for e in yaml.safe_load(spec.read_text())["apis"]["orders"]["versions"]["v1-0"]["access"])
+    report = spec.parent / "verify.json"
+    code, _, _ = run(capsys, "verify", str(spec), "--format", "json", "-o", str(report))
+    assert code == 1
+    found = [f["message"] for g in json.loads(report.read_text())["groups"] for f in g["findings"] if f["status"] == "problem"]
+    assert found == [
+        f"group Inventory Team ({TEAM}) can read the credentials of 2 bindings (orders/v1-0/partner-oauth, orders/v1-0/shop-key) through Azure API Center "
+        "Credential Access Reader at API orders, which the spec does not grant: add group Inventory Team to an access entry with `scope: api`"
+        f", or remove the assignment: az role assignment delete --ids {wide}"
+    ]

@@ -100,7 +100,7 @@ def test_a_reader_the_spec_does_not_name_is_a_problem_with_the_fix(handmade: Han
     assert problems(r) == [
         "binding orders/v1-0/shop-key: user bob@contoso.com (b0b00000-0000-4000-8000-000000000009) can read the credentials of binding orders/v1-0/shop-key "
         "through Azure API Center Credential Access Reader at binding orders/v1-0/shop-key, which the spec does not grant: add user bob@contoso.com "
-        f"to an access entry (apic-access export writes it), or remove the assignment: az role assignment delete --ids {extra}"
+        f"to an access entry, or remove the assignment: az role assignment delete --ids {extra}"
     ]
     assert verify_mod.exit_code(r) == 1
 
