@@ -6,8 +6,12 @@ object ids. Each is then compared with Azure:
 
 - resources: the service and its identities, auth configs, bindings, the portal;
 - fields Azure did not keep (every non-secret property we write);
-- grants, by object id: Credential Access Reader per binding, Secrets User for every identity
-  of the API center at the vault, Data Reader for portal readers (extras shown, not counted);
+- grants, by object id: Credential Access Reader per binding (and `apiCenter.credentialReaders`),
+  Secrets User for every identity of the API center at the vault, Data Reader for portal
+  readers (other Data Reader holders shown, not counted);
+- who can read credentials (apic_access/access): every path to a binding's `:getCredentials`
+  (any role whose dataActions reach it, at any scope, active or PIM-eligible) that the spec
+  does not grant is a problem, with the fix;
 - portal readiness: each referenced vault secret exists (ARM metadata only), each version with
   access has a deployment with a runtime URI;
 - credentials end to end: `:getCredentials` for every binding that lists the identity running
