@@ -204,6 +204,7 @@ class Reading:
         self._raw: list[tuple[dict[str, Any], bool]] | None = None  # (assignment or eligibility, eligible), listed once
         self._all_denies: list[dict[str, Any]] | None = None
         self._groups: dict[str, list[str]] = {}  # group id -> transitive member ids, listed once
+        self._graph_refused: AzureError | None = None  # getByIds refused: asked once
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -327,7 +328,7 @@ class Reading:
         for g in grants:
             level = level_of(g.scope, self.service_id)
             (above if level in ("service", "resource group", "subscription", "management group", "root") else by_scope.setdefault(g.scope.lower().rstrip("/"), [])).append(g)
-        self._name([g.principal for g in grants] + [str(p.get("id", "")) for d in self.denies for p in _deny_principals(d)])
+        self._name([g.principal for g in grants] + [str(p.get("id", "")) for d in self.denies for p in _deny_principals(d)], grants)
         members = self._members({g.principal for g in grants if self._kind(g.principal, g.principal_type) == "Group"}) if expand_groups else {}
         self.model.groups_expanded = expand_groups
         for b in bindings:
@@ -369,18 +370,34 @@ class Reading:
     def _kind(self, principal: str, principal_type: str) -> str:
         return (self.model.names.get(principal) or (principal_type, ""))[0]
 
-    def _name(self, ids: Iterable[str]) -> None:
+    def _name(self, ids: Iterable[str], grants: list[Grant]) -> None:
         """Names and kinds through getByIds (1,000 ids a call); a principal Graph does not know is
-        named as such, and noted once."""
+        named as such, and noted once. Graph refusing to name anyone is one note, not one a principal."""
         todo = sorted({i.lower() for i in ids if i and i.lower() not in self.model.names and i != EVERYONE})
         if not todo:
             return
-        for obj in self.live.objects(todo, what="naming the principals that can read credentials"):
+        types = {g.principal: g.principal_type for g in grants}
+        try:
+            if self._graph_refused:
+                raise self._graph_refused
+            found = self.live.graph.objects_by_ids(todo, what="naming the principals that can read credentials")
+        except AzureError as exc:
+            if exc.status is None:
+                raise
+            if not self._graph_refused:
+                self._graph_refused = exc
+                self.model.notes.append(
+                    f"principals are shown by object id: Microsoft Graph refused to name them ({exc}); the identity running this needs "
+                    "Directory.Read.All (or User.Read.All, GroupMember.Read.All and Application.Read.All)"
+                )
+            for oid in todo:
+                self.model.names[oid] = (types.get(oid) or "principal", oid)
+            return
+        for obj in found:
             odata = str(obj.get("@odata.type", "")).rsplit(".", 1)[-1]
             kind = _KIND_OF_ODATA.get(odata, odata or "principal")
             name = obj.get("userPrincipalName") if kind == "User" else obj.get("displayName")
             self.model.names[str(obj.get("id", "")).lower()] = (kind, str(name or obj.get("id")))
-        types = {g.principal: g.principal_type for g in self.model.grants}
         for missing in todo:
             if missing not in self.model.names:
                 kind = types.get(missing) or "principal"

@@ -495,3 +495,27 @@ def test_an_api_wide_grant_no_entry_can_carry_is_a_warning_and_a_problem_in_veri
         "Credential Access Reader at API orders, which the spec does not grant: add group Inventory Team to an access entry with `scope: api`"
         f", or remove the assignment: az role assignment delete --ids {wide}"
     ]
+
+
+def test_graph_refusing_names_is_one_note_and_ids_are_shown(center: HandMade, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, _ = export(center, capsys)
+    answer = center.fake.answer
+
+    def no_directory(method: str, raw_path: str, body: Any, headers: dict[str, str]) -> Any:
+        if raw_path.startswith("/v1.0/directoryObjects/getByIds"):
+            return 403, {}, {"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation."}}
+        return answer(method, raw_path, body, headers)
+
+    monkeypatch.setattr(center.fake, "answer", no_directory)
+
+    code, out, _ = run(capsys, "access", str(spec), "--format", "json")
+
+    data = json.loads(out)
+    assert data["notes"] == [
+        "principals are shown by object id: Microsoft Graph refused to name them (naming the principals that can read credentials: Authorization_RequestDenied: "
+        "Insufficient privileges to complete the operation. (HTTP 403)); the identity running this needs Directory.Read.All (or User.Read.All, "
+        "GroupMember.Read.All and Application.Read.All)"
+    ]
+    (team,) = [r for b in data["bindings"] if b["api"] == "inventory" for r in b["readers"]]
+    assert (team["name"], team["kind"], team["inSpec"]) == (TEAM, "Group", True)
+    assert code == 0  # the names are a courtesy: who can read what is still known, and as the spec says
