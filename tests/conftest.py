@@ -168,7 +168,8 @@ class FakeAzure:
     def assign(self, scope: str, role: str, principal_id: str, principal_type: str = "User", name: str | None = None) -> str:
         """A role assignment made by hand (a random name, as the portal gives it)."""
         rid = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name or uuid.uuid4()}"
-        self.put(rid, {"scope": scope, "principalId": principal_id, "principalType": principal_type, "roleDefinitionId": f"/subscriptions/{scope.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role}"})
+        where = f"/subscriptions/{scope.split('/')[2]}" if scope.startswith("/subscriptions/") else ""  # a management group's: tenant-wide
+        self.put(rid, {"scope": scope, "principalId": principal_id, "principalType": principal_type, "roleDefinitionId": f"{where}/providers/Microsoft.Authorization/roleDefinitions/{role}"})
         return rid
 
     def assignments(self, role: str | None = None) -> list[dict[str, Any]]:
@@ -264,8 +265,8 @@ class FakeAzure:
     # --- role assignments, Graph and the data plane ---------------------------------------------
 
     def _role_assignments(self, scope: str, filter_: str, items: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        def above(s: str) -> bool:  # the assignment's scope is the scope or one of its parents
-            return scope == s or scope.startswith(s.rstrip("/") + "/")
+        def above(s: str) -> bool:  # the assignment's scope is the scope or one of its parents (a management group holds every subscription here)
+            return scope == s or scope.startswith(s.rstrip("/") + "/") or (s.startswith("/providers/microsoft.management/") and scope.startswith("/subscriptions/"))
 
         out = []
         for r in self.assignments() if items is None else items:
@@ -372,7 +373,8 @@ class FakeAzure:
         who = {principal} | groups
 
         def covers(scope: str) -> bool:
-            return binding_id.lower() == scope.lower() or binding_id.lower().startswith(scope.lower().rstrip("/") + "/")
+            s = scope.lower()
+            return binding_id.lower() == s or binding_id.lower().startswith(s.rstrip("/") + "/") or s.startswith("/providers/microsoft.management/")
 
         def allowed(permissions: list[dict[str, Any]]) -> bool:
             def match(patterns: list[str]) -> bool:

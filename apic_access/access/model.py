@@ -199,7 +199,7 @@ class Reading:
         self.service_id = arm.service_id(live.subscription, resource_group, service)
         self.ws = f"{self.service_id}/workspaces/{arm.WORKSPACE}"
         self.model = Model(self.service_id)
-        self._roles: dict[str, list[dict[str, Any]] | None] = {}  # role definition id (lower) -> permissions; None: unknown
+        self._roles: dict[str, list[dict[str, Any]] | None] = {}  # role GUID -> permissions; None: unknown
         self.denies: list[dict[str, Any]] = []
         self._raw: list[tuple[dict[str, Any], bool]] | None = None  # (assignment or eligibility, eligible), listed once
         self._all_denies: list[dict[str, Any]] | None = None
@@ -280,9 +280,10 @@ class Reading:
         return out
 
     def _reaches(self, definition_id: str, action: str) -> bool:
-        """Whether the role allows `action`; an unknown role is a note, never a guess."""
-        key = definition_id.lower()
+        """Whether the role allows `action`; an unknown role is a note, never a guess. Read once
+        per role id, however many forms its definition id takes (subscription or tenant)."""
         role = arm.role_of(definition_id)
+        key = role
         if key not in self._roles:
             try:
                 found = self.live.arm.get(definition_id, ROLE_DEFINITION_API_VERSION, what=f"reading role definition {role}")

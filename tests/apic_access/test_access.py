@@ -519,3 +519,21 @@ def test_graph_refusing_names_is_one_note_and_ids_are_shown(center: HandMade, ca
     (team,) = [r for b in data["bindings"] if b["api"] == "inventory" for r in b["readers"]]
     assert (team["name"], team["kind"], team["inSpec"]) == (TEAM, "Group", True)
     assert code == 0  # the names are a courtesy: who can read what is still known, and as the spec says
+
+
+def test_a_grant_at_a_management_group_is_named_with_its_fix(center: HandMade, capsys: pytest.CaptureFixture[str]) -> None:
+    spec, _ = export(center, capsys)
+    center.fake.entra("users", SAM, "Sam", userPrincipalName="sam@contoso.com")
+    mg = "/providers/Microsoft.Management/managementGroups/corp"
+    grant = center.fake.assign(mg, CREDENTIAL_ACCESS_READER, SAM, "User")
+
+    code, out, _ = run(capsys, "access", str(spec), "--format", "json")
+
+    assert code == 1
+    (x,) = json.loads(out)["beyondSpec"]
+    assert x["message"] == (
+        f"user sam@contoso.com ({SAM}) can read the credentials of 3 bindings (inventory/v1-0/inventory-key, orders/v1-0/partner-oauth, orders/v1-0/shop-key) "
+        "through Azure API Center Credential Access Reader at management group corp, which the spec does not grant: the spec cannot grant at management group corp; "
+        f"remove the assignment (az role assignment delete --ids {grant}), or grant it in the spec at the API center or below"
+    )
+    assert center.fake.can_read_credentials(SAM, KEY_BINDING)
