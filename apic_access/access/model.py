@@ -440,8 +440,3 @@ class Reading:
 
 def _deny_principals(deny: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [p for p in (deny.get("properties") or {}).get("principals") or [] if isinstance(p, Mapping)]
-
-
-def read(live: Live, resource_group: str, service: str, *, expand_groups: bool = False) -> Model:
-    """The access model of one API center: every binding, everyone who can read its credentials."""
-    return Reading(live, resource_group, service).build(expand_groups=expand_groups)
