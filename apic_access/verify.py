@@ -307,7 +307,7 @@ class Verifier:
         from .access.model import Reading
 
         ac = self.spec.api_center
-        model = Reading(self.live, ac.resource_group, ac.name).build()
+        model = Reading(self.live, ac.resource_group, ac.name, assignments=self._service_assignments).build()  # check_grants' listing, if it made one
         want = expected(self.spec, self.live)
         for x in beyond(model, want):
             group = f"binding {x.bindings[0].label}" if len(x.bindings) == 1 else "access"

@@ -194,7 +194,9 @@ def ancestors(binding_id: str) -> list[str]:
 class Reading:
     """Reads the API center's access once and answers it per binding."""
 
-    def __init__(self, live: Live, resource_group: str, service: str):
+    def __init__(self, live: Live, resource_group: str, service: str, *, assignments: list[dict[str, Any]] | None = None):
+        """`assignments`: the service's unfiltered role assignment listing, when the caller
+        (verify) has it already."""
         self.live = live
         self.service_id = arm.service_id(live.subscription, resource_group, service)
         self.ws = f"{self.service_id}/workspaces/{arm.WORKSPACE}"
@@ -204,6 +206,7 @@ class Reading:
         self._raw: list[tuple[dict[str, Any], bool]] | None = None  # (assignment or eligibility, eligible), listed once
         self._all_denies: list[dict[str, Any]] | None = None
         self._groups: dict[str, list[str]] = {}  # group id -> transitive member ids, listed once
+        self._assignments = assignments
         self._graph_refused: AzureError | None = None  # getByIds refused: asked once
 
     # --- reading ---------------------------------------------------------------------------------
@@ -241,7 +244,10 @@ class Reading:
     def _listed(self) -> list[tuple[dict[str, Any], bool]]:
         if self._raw is None:
             raw: list[tuple[dict[str, Any], bool]] = []
-            for a in self._list(arm.role_assignments_path(self.service_id), arm.ROLE_ASSIGNMENT_API_VERSION, "listing role assignments at, above and below the API center"):
+            listed = self._assignments
+            if listed is None:
+                listed = self._list(arm.role_assignments_path(self.service_id), arm.ROLE_ASSIGNMENT_API_VERSION, "listing role assignments at, above and below the API center")
+            for a in listed:
                 raw.append((a, False))
             path = f"{self.service_id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances"
             for e in self._list(path, ELIGIBILITY_API_VERSION, "listing PIM eligibilities at, above and below the API center", needed=False):
