@@ -27,6 +27,7 @@ from typing import Any
 
 from apic_access.azure import arm
 
+from .access.exported import export_wider_grants
 from .azure.client import AzureError
 from .export_definitions import UNDETECTABLE, Specification, read_specification
 from .live import Live, UsageError, assignment_scope
@@ -102,6 +103,8 @@ class Exporter:
         apis = self._apis()
         if apis:
             spec["apis"] = apis
+        # who else can read credentials: `scope:` entries, credentialReaders, warnings (access/exported.py)
+        export_wider_grants(spec, self.live, self.rg, self.name, principals=self._principals, warnings=self.out.warnings, assignments=self.out.assignments)
         portal = self._portal()
         if portal:
             spec["portal"] = portal

@@ -6,8 +6,12 @@ object ids. Each is then compared with Azure:
 
 - resources: the service and its identities, auth configs, bindings, the portal;
 - fields Azure did not keep (every non-secret property we write);
-- grants, by object id: Credential Access Reader per binding, Secrets User for every identity
-  of the API center at the vault, Data Reader for portal readers (extras shown, not counted);
+- grants, by object id: Credential Access Reader per binding (and `apiCenter.credentialReaders`),
+  Secrets User for every identity of the API center at the vault, Data Reader for portal
+  readers (other Data Reader holders shown, not counted);
+- who can read credentials (apic_access/access): every path to a binding's `:getCredentials`
+  (any role whose dataActions reach it, at any scope, active or PIM-eligible) that the spec
+  does not grant is a problem, with the fix;
 - portal readiness: each referenced vault secret exists (ARM metadata only), each version with
   access has a deployment with a runtime URI;
 - credentials end to end: `:getCredentials` for every binding that lists the identity running
@@ -120,6 +124,7 @@ class Verifier:
         self.service_id = arm.service_id(live.subscription, ac.resource_group, ac.name)
         self.service: dict[str, Any] | None = None
         self.held: set[tuple[str, str, str]] = set()  # (scope, role, principal) of the grants found
+        self._service_assignments: list[dict[str, Any]] | None = None
         self.groups: dict[str, str] = {}  # lower-case scope -> group
         for r in _preview(rec):
             self.groups[str(r.inputs.get("resourceId", "")).lower()] = _group_of(r)
@@ -132,6 +137,8 @@ class Verifier:
         self.check_service()
         present = self.check_preview_resources()
         self.check_grants(missing={rid for rid in self.groups if rid not in present and rid != self.service_id.lower() and rid != getattr(self, "vault_id", "").lower()})
+        if self.service is not None:
+            self.check_access()
         self.check_secrets()
         self.check_deployments()
         self.check_credentials(present)
@@ -230,8 +237,33 @@ class Verifier:
                     continue
                 if principal != ref.lower():
                     who += f" ({principal})"
-            out.append((scope, role, principal, self.groups.get(scope.lower(), _scope_group(scope)), who))
+            on_service = role == arm.CREDENTIAL_ACCESS_READER and scope.lower() == self.service_id.lower()
+            group = "credential readers" if on_service else self.groups.get(scope.lower(), _scope_group(scope))  # apiCenter.credentialReaders
+            out.append((scope, role, principal, group, who))
         return out
+
+    def _assignments_at(self, scope: str) -> list[dict[str, Any]]:
+        """The assignments at `scope` and above. Under the API center, from ONE listing of the
+        service without a filter (ARM returns at, above and below), not one per binding."""
+        key, service = scope.lower().rstrip("/"), self.service_id.lower()
+        if key != service and not key.startswith(service + "/"):
+            return self._listing(scope, **{"$filter": arm.AT_SCOPE})
+        if self._service_assignments is None:
+            self._service_assignments = self._listing(self.service_id)
+
+        def covers(a: Mapping[str, Any]) -> bool:
+            s = assignment_scope(a).lower().rstrip("/")
+            return key == s or key.startswith(s + "/") or s.startswith("/providers/microsoft.management/") or s == ""
+
+        return [a for a in self._service_assignments if covers(a)]
+
+    def _listing(self, scope: str, **query: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.live.arm.items(arm.role_assignments_path(scope), arm.ROLE_ASSIGNMENT_API_VERSION, what=f"listing role assignments at {scope}", **query))
+        except AzureError as exc:
+            if exc.status != 404:
+                raise
+            return []  # the scope itself is missing: reported with the resource
 
     def check_grants(self, missing: set[str]) -> None:
         """`missing`: scopes (bindings, the portal) that do not exist, so neither do their grants."""
@@ -246,12 +278,7 @@ class Verifier:
                 for _, role, _, group, who in grants:
                     self.report.add(group, PROBLEM, "grant", f"{arm.ROLE_NAMES.get(role, role)} for {who} is missing: its scope {_short(scope)} does not exist; run `pulumi up`")
                 continue
-            try:
-                live = list(self.live.arm.items(arm.role_assignments_path(scope), arm.ROLE_ASSIGNMENT_API_VERSION, what=f"listing role assignments at {scope}", **{"$filter": arm.AT_SCOPE}))
-            except AzureError as exc:
-                if exc.status != 404:
-                    raise
-                live = []  # the scope itself is missing: reported with the resource
+            live = self._assignments_at(scope)
             held = {(arm.role_of(str(a.get("properties", {}).get("roleDefinitionId", ""))), str(a.get("properties", {}).get("principalId", "")).lower()) for a in live}
             for _, role, principal, group, who in grants:
                 name = arm.ROLE_NAMES.get(role, role)
@@ -265,12 +292,30 @@ class Verifier:
             for a in live:
                 p = a.get("properties") or {}
                 role, principal = arm.role_of(str(p.get("roleDefinitionId", ""))), str(p.get("principalId", "")).lower()
-                if role in roles and (role, principal) not in expected and assignment_scope(a).lower() == scope_key:
+                # Credential Access Reader beyond the spec is a problem of check_access, at any scope
+                if role in roles and role != arm.CREDENTIAL_ACCESS_READER and (role, principal) not in expected and assignment_scope(a).lower() == scope_key:
                     extras.append((grants[0][3], role, principal, scope))
         if extras:
             names = self.live.describe([e[2] for e in extras])
             for group, role, principal, _scope in extras:
                 self.report.add(group, EXTRA, "grant", f"{arm.ROLE_NAMES.get(role, role)} also held by {names.get(principal, principal)} ({principal}), not in the spec")
+
+    def check_access(self) -> None:
+        """Everyone who can read a binding's credentials, by any path (another scope, a custom
+        role, PIM eligibility), against what the spec grants (access entries, credentialReaders)."""
+        from .access.compare import beyond, expected
+        from .access.model import Reading
+
+        ac = self.spec.api_center
+        model = Reading(self.live, ac.resource_group, ac.name, assignments=self._service_assignments).build()  # check_grants' listing, if it made one
+        want = expected(self.spec, self.live)
+        for x in beyond(model, want):
+            group = f"binding {x.bindings[0].label}" if len(x.bindings) == 1 else "access"
+            self.report.add(group, PROBLEM, "access", x.message())
+        for note in model.notes:  # a deleted principal beyond the spec is a problem above already
+            self.report.add("access", PROBLEM if note in model.unverifiable else INFO, "access", note)
+        readers = {r.principal for b in model.bindings for r in b.readers.values() if not r.denied_by}
+        self.report.add("access", OK, "access", f"{len(readers)} principal(s) can read the credentials of {len(model.bindings)} binding(s); every path checked against the spec")
 
     # portal readiness
 

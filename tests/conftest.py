@@ -17,6 +17,10 @@ definition's `specification`; `exportSpecification` returns it inline.
 For `verify` and `export` it also answers, behind the same server:
 - role assignments at any scope (`.../providers/Microsoft.Authorization/roleAssignments`),
   listed with `$filter=atScope()` (at or above the scope) or `principalId eq '...'`;
+- role definitions by id (`.../roleDefinitions/<id>`: the built-in roles the tests use, and
+  custom ones added with `role(...)`; 404 for any other), PIM eligibility
+  (`roleEligibilityScheduleInstances`, added with `eligible(...)`) and deny assignments
+  (`denyAssignments`, added with `deny(...)`), listed with the same filters as assignments;
 - a subscription's tenant (`GET /subscriptions/<id>`);
 - an API definition's `exportSpecification` action (POST, 202 + Location polling with `lro`):
   `{format: inline, value}` from `specifications` (lower-case definition id -> content), or with
@@ -24,10 +28,13 @@ For `verify` and `export` it also answers, behind the same server:
   token, as Azure's storage SAS links are; 400 for a definition with no specification;
 - Microsoft Graph v1.0 (`/v1.0/...`): users by id or UPN, `$filter=... eq '...'` on users,
   groups, service principals and applications, `directoryObjects/getByIds`, `@odata.nextLink`
-  paging; objects are added with `entra(kind, ...)`;
+  paging; objects are added with `entra(kind, ...)`; group members with `member(group, id)`,
+  listed by `/groups/<id>/transitiveMembers` (nested groups and their members; 403 for the
+  groups in `unreadable_groups`);
 - the API Center data plane's `:getCredentials` (`/workspaces/default/apis/...`): 403 unless the
-  caller (the `oid` in the data-plane token, `caller`) holds Credential Access Reader on the
-  binding or above; `forbid` answers the next N calls with 403 whatever the grants (RBAC still
+  caller (the `oid` in the data-plane token, `caller`), or a group it is in, holds an active
+  role on the binding or above whose dataActions cover getCredentials (ARM's wildcards, less
+  notDataActions), and no deny assignment takes it; `forbid` answers the next N calls with 403 whatever the grants (RBAC still
   propagating). A Key Vault reference must name a secret that exists, readable by one of the
   service's identities (Secrets User at the vault). Secret values come from `secret_values`.
 """
@@ -35,6 +42,7 @@ For `verify` and `export` it also answers, behind the same server:
 from __future__ import annotations
 
 import base64
+import fnmatch
 import json
 import re
 import threading
@@ -54,6 +62,16 @@ CALLER = "0c0c0c0c-1111-4222-8333-444455556666"  # the object id of the identity
 DATA_PLANE_AUDIENCE = "https://azure-apicenter.net"
 CREDENTIAL_ACCESS_READER = "1df7cd83-1d3f-41df-95b0-53b30d963369"
 SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+DATA_READER = "c7244dfb-f447-457d-b2ba-3999044d1706"
+OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+GET_CREDENTIALS = "Microsoft.ApiCenter/services/workspaces/apis/versions/securityRequirements/getCredentials/action"
+# Built-in roles as `az role definition list --name ...` shows their permissions.
+BUILT_IN_ROLES: dict[str, dict[str, Any]] = {
+    CREDENTIAL_ACCESS_READER: {"roleName": "Azure API Center Credential Access Reader", "permissions": [{"actions": [], "dataActions": [GET_CREDENTIALS]}]},
+    DATA_READER: {"roleName": "Azure API Center Data Reader", "permissions": [{"actions": [], "dataActions": ["Microsoft.ApiCenter/services/*/read"]}]},
+    SECRETS_USER: {"roleName": "Key Vault Secrets User", "permissions": [{"actions": [], "dataActions": ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"]}]},
+    OWNER: {"roleName": "Owner", "permissions": [{"actions": ["*"], "dataActions": []}]},
+}
 _COLLECTIONS = frozenset(
     {"authconfigs", "securityrequirements", "portals", "apis", "versions", "roleassignments", "definitions", "deployments", "environments", "secrets", "workspaces"}
 )
@@ -121,6 +139,46 @@ class FakeAzure:
     def token_requests(self) -> int:
         return sum(1 for c in self.calls if c.path.startswith("/msi/token"))
 
+    roles: dict[str, dict[str, Any]] = field(default_factory=lambda: json.loads(json.dumps(BUILT_IN_ROLES)))  # role id -> roleName, permissions
+    eligibilities: list[dict[str, Any]] = field(default_factory=list)  # PIM roleEligibilityScheduleInstances
+    denies: list[dict[str, Any]] = field(default_factory=list)  # deny assignments
+    members: dict[str, list[str]] = field(default_factory=dict)  # group id -> direct member ids
+    unreadable_groups: set[str] = field(default_factory=set)  # transitiveMembers answers 403
+
+    def role(self, role_id: str, name: str, permissions: list[dict[str, Any]]) -> None:
+        """A custom role definition."""
+        self.roles[role_id] = {"roleName": name, "type": "CustomRole", "permissions": permissions}
+
+    def eligible(self, scope: str, role: str, principal_id: str, principal_type: str = "User") -> str:
+        """A PIM eligibility (what `roleEligibilityScheduleInstances` lists)."""
+        rid = f"{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{uuid.uuid4()}"
+        self.eligibilities.append({"id": rid, "name": rid.rsplit("/", 1)[-1], "type": "Microsoft.Authorization/roleEligibilityScheduleInstances", "properties": {
+            "scope": scope, "principalId": principal_id, "principalType": principal_type, "memberType": "Direct", "status": "Provisioned",
+            "roleDefinitionId": f"/subscriptions/{scope.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role}",
+        }})
+        return rid
+
+    def deny(self, scope: str, name: str, principal_ids: list[str], data_actions: list[str], exclude: list[str] | None = None) -> None:
+        rid = f"{scope}/providers/Microsoft.Authorization/denyAssignments/{uuid.uuid4()}"
+        self.denies.append({"id": rid, "name": rid.rsplit("/", 1)[-1], "properties": {
+            "denyAssignmentName": name, "scope": scope, "permissions": [{"actions": [], "notActions": [], "dataActions": data_actions, "notDataActions": []}],
+            "principals": [{"id": p, "type": "User"} for p in principal_ids], "excludePrincipals": [{"id": p, "type": "User"} for p in exclude or []],
+            "doNotApplyToChildScopes": False,
+        }})
+
+    def member(self, group_id: str, member_id: str) -> None:
+        self.members.setdefault(group_id, []).append(member_id)
+
+    def transitive_members(self, group_id: str) -> list[str]:
+        out: list[str] = []
+        todo = list(self.members.get(group_id, []))
+        while todo:
+            m = todo.pop(0)
+            if m not in out:
+                out.append(m)
+                todo.extend(self.members.get(m, []))
+        return out
+
     def arm_calls(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if not c.path.startswith(("/msi", "/operations")) and (method is None or c.method == method)]
 
@@ -132,7 +190,8 @@ class FakeAzure:
     def assign(self, scope: str, role: str, principal_id: str, principal_type: str = "User", name: str | None = None) -> str:
         """A role assignment made by hand (a random name, as the portal gives it)."""
         rid = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name or uuid.uuid4()}"
-        self.put(rid, {"scope": scope, "principalId": principal_id, "principalType": principal_type, "roleDefinitionId": f"/subscriptions/{scope.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role}"})
+        where = f"/subscriptions/{scope.split('/')[2]}" if scope.startswith("/subscriptions/") else ""  # a management group's: tenant-wide
+        self.put(rid, {"scope": scope, "principalId": principal_id, "principalType": principal_type, "roleDefinitionId": f"{where}/providers/Microsoft.Authorization/roleDefinitions/{role}"})
         return rid
 
     def assignments(self, role: str | None = None) -> list[dict[str, Any]]:
@@ -200,6 +259,14 @@ class FakeAzure:
             return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
         if method == "GET" and key.endswith("/providers/microsoft.authorization/roleassignments"):
             return self._page(path, query, self._role_assignments(key.rsplit("/providers/", 1)[0], query.get("$filter", "")))
+        if method == "GET" and key.endswith(("/providers/microsoft.authorization/roleeligibilityscheduleinstances", "/providers/microsoft.authorization/denyassignments")):
+            items = self.eligibilities if key.endswith("instances") else self.denies
+            return self._page(path, query, self._role_assignments(key.rsplit("/providers/", 1)[0], query.get("$filter", ""), items))
+        if method == "GET" and "/providers/microsoft.authorization/roledefinitions/" in key:
+            role = key.rsplit("/", 1)[-1]
+            if role not in self.roles:
+                return 404, {}, {"error": {"code": "RoleDefinitionDoesNotExist", "message": f"The specified role definition with ID '{role}' does not exist."}}
+            return 200, {}, {"id": path, "name": role, "type": "Microsoft.Authorization/roleDefinitions", "properties": {"type": "BuiltInRole", **self.roles[role]}}
         if method == "GET":
             if key in self.resources:
                 return 200, {}, self._visible(self.resources[key])
@@ -243,12 +310,12 @@ class FakeAzure:
 
     # --- role assignments, Graph and the data plane ---------------------------------------------
 
-    def _role_assignments(self, scope: str, filter_: str) -> list[dict[str, Any]]:
-        def above(s: str) -> bool:  # the assignment's scope is the scope or one of its parents
-            return scope == s or scope.startswith(s.rstrip("/") + "/")
+    def _role_assignments(self, scope: str, filter_: str, items: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        def above(s: str) -> bool:  # the assignment's scope is the scope or one of its parents (a management group holds every subscription here)
+            return scope == s or scope.startswith(s.rstrip("/") + "/") or (s.startswith("/providers/microsoft.management/") and scope.startswith("/subscriptions/"))
 
         out = []
-        for r in self.assignments():
+        for r in self.assignments() if items is None else items:
             s = r["properties"]["scope"].lower()
             principal = re.search(r"principalId eq '([^']+)'", filter_)
             if principal:
@@ -263,7 +330,7 @@ class FakeAzure:
 
     def _page(self, path: str, query: dict[str, str], items: list[dict[str, Any]]) -> tuple[int, dict[str, str], Any]:
         start = int(query.get("$skiptoken", "0"))
-        out: dict[str, Any] = {"value": [self._visible(r) for r in items[start : start + self.page_size]]}
+        out: dict[str, Any] = {"value": [self._visible(r) if r.get("type") == "roleAssignments" else r for r in items[start : start + self.page_size]]}
         if start + self.page_size < len(items):
             out["nextLink"] = f"{self.base}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
         return 200, {}, out
@@ -274,6 +341,11 @@ class FakeAzure:
         if method == "POST" and parts == ["directoryObjects", "getByIds"]:
             wanted = {i.lower() for i in (body or {}).get("ids", [])}
             return 200, {}, {"value": [o for o in everything if o["id"].lower() in wanted]}
+        if method == "GET" and len(parts) == 3 and parts[0] == "groups" and parts[2] == "transitiveMembers":
+            if parts[1].lower() in self.unreadable_groups:
+                return 403, {}, {"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation."}}
+            ids = self.transitive_members(parts[1])
+            return 200, {}, {"value": [o for i in ids for o in everything if o["id"].lower() == i.lower()]}
         if method != "GET" or not parts or parts[0] not in _ODATA:
             return 400, {}, {"error": {"code": "Request_BadRequest", "message": f"unsupported: {method} {path}"}}
         objects = [dict(o, **{"@odata.type": _ODATA[parts[0]]}) for o in self.directory[parts[0]]]
@@ -312,10 +384,7 @@ class FakeAzure:
             self.forbid -= 1
             return error(403, "Forbidden", "The principal does not have permission to perform getCredentials.")
         bid = binding["id"].lower()
-        if not any(
-            a["properties"]["principalId"] == self.caller and (bid == a["properties"]["scope"].lower() or bid.startswith(a["properties"]["scope"].lower().rstrip("/") + "/"))
-            for a in self.assignments(CREDENTIAL_ACCESS_READER)
-        ):
+        if not self.can_read_credentials(self.caller, bid):
             return error(403, "Forbidden", "The principal does not have permission to perform getCredentials.")
         service = bid.split("/workspaces/", 1)[0]
         ref = str(binding["properties"].get("authConfigResourceId", "")).lower()
@@ -367,6 +436,33 @@ class FakeAzure:
             self.operation_results[location.rsplit("/", 1)[-1]] = result
             return 202, {"Location": location, "Retry-After": "0"}, None
         return 200, {}, result
+
+    def can_read_credentials(self, principal: str, binding_id: str) -> bool:
+        """As ARM decides it: an active role covering getCredentials at the binding or above, held
+        by the principal or a group it is in, and no deny assignment on it."""
+        groups = {g for g in self.members if principal in self.transitive_members(g)}
+        who = {principal} | groups
+
+        def covers(scope: str) -> bool:
+            s = scope.lower()
+            return binding_id.lower() == s or binding_id.lower().startswith(s.rstrip("/") + "/") or s.startswith("/providers/microsoft.management/")
+
+        def allowed(permissions: list[dict[str, Any]]) -> bool:
+            def match(patterns: list[str]) -> bool:
+                return any(fnmatch.fnmatchcase(GET_CREDENTIALS.lower(), p.lower()) for p in patterns)
+
+            return any(match(p.get("dataActions") or []) and not match(p.get("notDataActions") or []) for p in permissions)
+
+        for d in self.denies:
+            p = d["properties"]
+            if covers(p["scope"]) and allowed(p["permissions"]) and who & {x["id"] for x in p["principals"]} and principal not in {x["id"] for x in p["excludePrincipals"]}:
+                return False
+        return any(
+            a["properties"]["principalId"] in who
+            and covers(a["properties"]["scope"])
+            and allowed(self.roles.get(a["properties"]["roleDefinitionId"].rsplit("/", 1)[-1].lower(), {}).get("permissions", []))
+            for a in self.assignments()
+        )
 
     def _operation(self, kind: str) -> str:
         op = f"op-{len(self.operations) + 1}-{kind}"

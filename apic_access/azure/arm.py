@@ -365,7 +365,7 @@ COARSE_SCOPE_MARKER = "scope chosen in the spec: {kind}"
 
 def assignment_description(role: str, scope_kind: str = "binding") -> str:
     text = f"{ROLE_NAMES[role]}, managed by apic-access"
-    if role == CREDENTIAL_ACCESS_READER and scope_kind in ("version", "api"):
+    if role == CREDENTIAL_ACCESS_READER and scope_kind in ("version", "api", "service"):
         text += f" ({COARSE_SCOPE_MARKER.format(kind=scope_kind)})"
     return text
 

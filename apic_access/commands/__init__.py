@@ -31,6 +31,7 @@ COMMANDS: dict[str, Command] = {
     "graph": Command("graph", "the resource graph: dot, mermaid or svg"),
     "secrets": Command("secrets", "list the `pulumi config set --secret` commands a stack still needs (exit 1 if any)"),
     "verify": Command("verify", "live and read-only: does Azure hold what the spec asks for, and can its principals get credentials?"),
+    "access": Command("access", "live and read-only: who can read each binding's credentials, by which path (scope, role, group, PIM), and whether the spec grants it"),
     "export": Command("export", "live and read-only: write the spec (and `pulumi import` file) of an API center made by hand"),
     "import-ids": Command("import_ids", "a `pulumi import --file` document for adopting resources made by hand"),
     "stacks": Command("stacks", "list the project's stacks (Pulumi.<stack>.yaml) in deploy order, with their specs"),

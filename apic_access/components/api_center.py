@@ -12,6 +12,7 @@ from apic_access.azure import arm
 
 from .context import Context, child
 from .providers import in_subscription
+from .roles import grant_all
 
 
 @dataclass(frozen=True)
@@ -88,4 +89,18 @@ class ApiCenter(pulumi.ComponentResource):
             principal = self.service.identity.apply(lambda i: i.principal_id if i else None)
             identities.insert(0, Identity(f"{self.service_id.lower()}/identity/system", "system", principal, self.service))
         self.identities = tuple(identities)
+        r = ac.credential_readers
+        if not r.is_empty():
+            # Credential Access Reader on the whole service: every binding's credentials, on purpose
+            ctx.directory.prefetch((kind, ref) for kind, refs in (("users", r.users), ("groups", r.groups), ("servicePrincipals", r.service_principals)) for ref in refs)
+            grant_all(
+                "credential-readers",
+                ctx=ctx,
+                principals=r,
+                scope=self.service_id,
+                role=arm.CREDENTIAL_ACCESS_READER,
+                parent=self,
+                depends_on=[self.service],
+                description=arm.assignment_description(arm.CREDENTIAL_ACCESS_READER, "service"),
+            )
         self.register_outputs({"serviceId": self.service_id})

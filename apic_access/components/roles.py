@@ -62,6 +62,7 @@ def grant_all(
     role: str,
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource | None],
+    description: str | None = None,
 ) -> None:
     """`role` at `scope` for every user, group and service principal listed, named by the
     spec's names (`<prefix>/<kind>/<name>`) and keyed by their object ids."""
@@ -81,4 +82,5 @@ def grant_all(
                 principal_type=PRINCIPAL_TYPES[kind],
                 parent=parent,
                 depends_on=[d for d in depends_on if d is not None],
+                description=description,
             )

@@ -56,6 +56,7 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         preview_api_versions=m.frozen(ac.get("previewApiVersions")),
         preview_write_only=m.frozen({k: tuple(sorted(v)) for k, v in (ac.get("previewWriteOnly") or {}).items()}),
         role_assignment_budget=ac.get("roleAssignmentBudget", ROLE_ASSIGNMENTS_PER_SUBSCRIPTION),
+        credential_readers=_principals(ac.get("credentialReaders", {})),
     )
     defaults = raw.get("accessDefaults", {})
 

@@ -211,6 +211,9 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
         if readers:
             _check_principals(c, ["portal", "readers"], readers)
     _check_accepted_but_broken(c, top)
+    credential_readers = _map(_map(top.get("apiCenter")).get("credentialReaders"))
+    if credential_readers:
+        _check_principals(c, ["apiCenter", "credentialReaders"], credential_readers)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.finish()
 

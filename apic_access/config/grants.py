@@ -148,7 +148,7 @@ def budget(spec: Spec) -> Budget:
 
 
 def _count(spec: Spec) -> Budget:
-    by_api: dict[str, int] = {}
+    by_api: dict[str, int] = {}  # apiCenter.credentialReaders count in the total, not under an API
     groups = 0
     for name, api in spec.apis.items():
         g = api_grants(api)
@@ -159,7 +159,7 @@ def _count(spec: Spec) -> Budget:
     readers = spec.portal.readers if spec.portal else Principals()
     return Budget(
         limit=ac.role_assignment_budget,
-        credential_access_reader=sum(by_api.values()),
+        credential_access_reader=sum(by_api.values()) + sum(1 for _ in _listed(ac.credential_readers)),
         secrets_user=identities if spec.key_vault else 0,
         data_reader=sum(1 for _ in _listed(readers)),
         managed_groups=groups,

@@ -51,6 +51,7 @@ class ApiCenter:
     preview_api_versions: FrozenMap[str, str] = field(default_factory=frozen)
     preview_write_only: FrozenMap[str, tuple[str, ...]] = field(default_factory=frozen)
     role_assignment_budget: int = 4000  # Azure's fixed per-subscription limit unless lowered
+    credential_readers: Principals = field(default_factory=Principals)  # Credential Access Reader on the whole service
 
     @property
     def identity_type(self) -> str:

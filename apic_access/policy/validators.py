@@ -64,6 +64,7 @@ _VERSION = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ApiCenter/services/[^/]+/workspaces/[^/]+/apis/[^/]+/versions/[^/]+/?$",
     re.IGNORECASE,
 )
+_SERVICE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ApiCenter/services/[^/]+/?$", re.IGNORECASE)
 _API = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ApiCenter/services/[^/]+/workspaces/[^/]+/apis/[^/]+/?$", re.IGNORECASE)
 # What apic-access writes into the description of an assignment whose coarser scope the spec
 # chose (apic_access/azure/arm.py COARSE_SCOPE_MARKER; a test keeps the two in step). The pack cannot
@@ -185,21 +186,23 @@ def _is_credential_access_reader(role_definition_id: Any) -> bool:
 
 def credential_access_reader(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """The Azure API Center Credential Access Reader role is assigned at one binding, or at an API
-    version or API where the spec chose that scope explicitly."""
+    version or API where the spec chose that scope explicitly, or on the whole API center for the
+    spec's `apiCenter.credentialReaders`."""
     if resource_type != ROLE_ASSIGNMENT or not _is_credential_access_reader(_get(props, "roleDefinitionId")):
         return []
     scope = _get(props, "scope")
     if not _is_string(scope) or not scope or _BINDING.match(scope):
         return []  # a missing scope is the role-assignment-scope policy's to report
     description = _get(props, "description")
-    for kind, shape in (("version", _VERSION), ("api", _API)):
+    for kind, shape in (("version", _VERSION), ("api", _API), ("service", _SERVICE)):
         if shape.match(scope) and (not _is_string(description) and description is not None or _COARSE_SCOPE_MARKER.format(kind=kind) in str(description)):
             return []  # the spec's explicit `scope: version|api` on an access entry (or not known yet)
     return [
         f'the {arm.ROLE_NAMES[arm.CREDENTIAL_ACCESS_READER]} role is assigned at "{scope}", which is not a binding: scope it to '
         f"one binding, {BINDING_SCOPE_SHAPE}, so that the principal can read that binding's credentials only (in the spec: "
         "an access entry of the API version). An API version or API scope is accepted only as the spec's explicit choice "
-        "(`scope: version` or `scope: api` on the access entry or in accessDefaults), which apic-access records in the "
+        "(`scope: version` or `scope: api` on the access entry or in accessDefaults), the whole API center only for "
+        "`apiCenter.credentialReaders`; apic-access records the choice in the "
         f'assignment\'s description ("{_COARSE_SCOPE_MARKER.format(kind="version")}").'
     ]
 

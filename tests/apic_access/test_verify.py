@@ -92,13 +92,26 @@ def test_missing_credential_access_reader_and_secrets_user_assignments(handmade:
     assert len(found) == 3
 
 
-def test_extra_grants_are_shown_but_not_counted(handmade: HandMade) -> None:
-    handmade.fake.assign(KEY_BINDING, CREDENTIAL_ACCESS_READER, "b0b00000-0000-4000-8000-000000000009", "User")
+def test_a_reader_the_spec_does_not_name_is_a_problem_with_the_fix(handmade: HandMade) -> None:
+    extra = handmade.fake.assign(KEY_BINDING, CREDENTIAL_ACCESS_READER, "b0b00000-0000-4000-8000-000000000009", "User")
+
+    r = report(handmade)
+
+    assert problems(r) == [
+        "binding orders/v1-0/shop-key: user bob@contoso.com (b0b00000-0000-4000-8000-000000000009) can read the credentials of binding orders/v1-0/shop-key "
+        "through Azure API Center Credential Access Reader at binding orders/v1-0/shop-key, which the spec does not grant: add user bob@contoso.com "
+        f"to an access entry, or remove the assignment: az role assignment delete --ids {extra}"
+    ]
+    assert verify_mod.exit_code(r) == 1
+
+
+def test_an_extra_portal_reader_is_shown_but_not_counted(handmade: HandMade) -> None:
+    handmade.fake.assign(SERVICE_ID, DATA_READER, "b0b00000-0000-4000-8000-000000000009", "User")
 
     r = report(handmade)
 
     extras = [f.message for f in r.findings if f.status == "extra"]
-    assert extras == ["Azure API Center Credential Access Reader also held by user bob@contoso.com (b0b00000-0000-4000-8000-000000000009), not in the spec"]
+    assert extras == ["Azure API Center Data Reader also held by user bob@contoso.com (b0b00000-0000-4000-8000-000000000009), not in the spec"]
     assert verify_mod.exit_code(r) == 0
 
 
@@ -266,3 +279,18 @@ def test_a_key_vault_reference_azure_returns_is_compared(handmade: HandMade) -> 
     found = problems(report(handmade))
 
     assert any(p.startswith("auth config shop-key: authConfigs.shop-key.apiKey.secret: wrote `apiKey.value` = 'https://kv-shop.vault.azure.net/secrets/shop-key'") for p in found), found
+
+
+def test_credential_readers_the_spec_names_are_checked_and_not_beyond(handmade: HandMade) -> None:
+    bob = "b0b00000-0000-4000-8000-000000000009"
+    handmade.spec.write_text(handmade.spec.read_text().replace("  location: westeurope\n", "  location: westeurope\n  credentialReaders:\n    users: [bob@contoso.com]\n", 1))
+
+    # missing in Azure: a problem saying so; Bob cannot read anything yet, so nothing beyond
+    assert problems(report(handmade)) == [
+        f"credential readers: Azure API Center Credential Access Reader for user bob@contoso.com ({bob}) at Microsoft.ApiCenter/services/shop-apis is missing: run `pulumi up`"
+    ]
+
+    handmade.fake.assign(SERVICE_ID, CREDENTIAL_ACCESS_READER, bob, "User")
+    r = report(handmade)
+    assert problems(r) == []
+    assert "credential readers: Azure API Center Credential Access Reader: user bob@contoso.com" in [f"{f.group}: {f.message.split(' (')[0]}" for f in r.findings]
