@@ -1,7 +1,8 @@
 """What a spec change does to Azure: for each resource, the action Pulumi will take.
 
-Two recordings of the program (BASE and HEAD) are compared by URN. A resource only in HEAD
-is created; one only in BASE is deleted in Azure (or only forgotten, with `retainOnDelete`);
+Two recordings of the program (BASE and HEAD) are compared by URN, and a HEAD resource whose
+alias (a `moved:` rename) is a BASE URN is compared with that one: renamed, and updated or
+replaced as its properties say. A resource only in HEAD is created; one only in BASE is deleted in Azure (or only forgotten, with `retainOnDelete`);
 one in both is unchanged, updated in place, or replaced when a property changes that the
 provider cannot update (`components/arm.py` records which, with sources), and protected or
 unprotected when its `protect` option flips. Dependencies alone are no action: Pulumi sends
@@ -21,10 +22,11 @@ from apic_access.config.model import Spec
 from . import markdown as md
 from .import_ids import arm_id
 from .plan import describe, short_type
-from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, Recording, Registration, shown
+from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
-ACTIONS = ("replace", "delete", "create", "update", "protect", "unprotect", "retain")
+ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
+NEW_VALUE = "[another value, unknown until apply]"  # an Azure-made value of a new resource
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Entry:
     mode: str | None = None  # a replacement: "delete-before-create" | "create-before-delete"
     protection: str | None = None  # "protect" | "unprotect" when the option flips alongside a change
     notes: list[str] = field(default_factory=list)
+    renamed_from: Registration | None = None  # BASE's registration, when HEAD's aliases name it
 
     @property
     def paths(self) -> list[str]:
@@ -81,7 +84,7 @@ class Diff:
 
     @property
     def changed(self) -> list[Entry]:
-        return self.of("update", "replace", "protect", "unprotect")
+        return self.of("update", "replace", "rename", "protect", "unprotect")
 
     def counts(self) -> dict[str, int]:
         return {a: len(self.of(a)) for a in ACTIONS}
@@ -94,6 +97,7 @@ class Diff:
             "delete": "to delete in Azure",
             "create": "to create",
             "update": "to update in place",
+            "rename": "renamed in the stack only",
             "protect": "to protect",
             "unprotect": "to unprotect",
             "retain": "to drop from the stack but keep in Azure",
@@ -167,24 +171,93 @@ def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> 
     old = {r.urn: r for r in base.resources if r.custom}
     new = {r.urn: r for r in head.resources if r.custom}
     out = Diff(stack=head.stack, placeholders={**base.placeholders, **head.placeholders})
+    was: dict[str, str] = {}  # HEAD URN -> the BASE URN its alias names (a renamed key)
     for urn in sorted(new.keys() - old.keys()):
+        alias = next((a for a in new[urn].options.get("aliasUrns", []) if a in old and a not in new and a not in was.values()), None)
+        if alias is not None:
+            was[urn] = alias
+    created = sorted(new.keys() - old.keys() - was.keys())
+    deleted = sorted(old.keys() - new.keys() - set(was.values()))
+    renewed = _renewed(old, new, created, deleted)
+    for urn in created:
         out.entries.append(Entry("create", new[urn]))
-    for urn in sorted(old.keys() & new.keys()):
-        entry = _compare(old[urn], new[urn])
+    for urn in sorted(old.keys() & new.keys()) + sorted(was):
+        before = old[was.get(urn, urn)]
+        entry = _compare(before, new[urn], renewed)
+        if urn in was:
+            entry = entry or Entry("rename", new[urn])
+            entry.renamed_from = before
+            if entry.action == "replace":
+                entry.notes.insert(0, "renamed in the spec (`moved`), but Azure names it by its key and has no rename: `pulumi up` replaces it")
         if entry:
             out.entries.append(entry)
     head_ids = {rid: r for r in new.values() if (rid := _arm_id(r))}
-    for urn in sorted(old.keys() - new.keys()):
+    for urn in deleted:
         out.entries.append(_removal(old[urn], head_ids, existing or set()))
+    _duplicate_identifier_uris(out, old, deleted)
     order = {a: i for i, a in enumerate(ACTIONS)}
     out.entries.sort(key=lambda e: order[e.action])  # stable: URN order within an action
     return out
 
 
-def _compare(a: Registration, b: Registration) -> Entry | None:
+@dataclass(frozen=True)
+class _Renewed:
+    """Resources created in the place of deleted ones of their type (a renamed key without
+    `moved`). Values only Azure knows (a client id) read `[unknown until apply]` on both
+    sides, yet a new resource's are new ones."""
+
+    created: dict[str, str]  # HEAD URN -> type
+    deleted: dict[str, str]  # BASE URN -> type
+
+    def new_source(self, a: Registration, b: Registration) -> bool:
+        """Whether `b` takes values from a new resource where `a` took them from a deleted one."""
+        before = {self.deleted[d] for d in a.dependencies if d in self.deleted}
+        return any(self.created[d] in before for d in b.dependencies if d in self.created)
+
+
+def _renewed(old: dict[str, Registration], new: dict[str, Registration], created: list[str], deleted: list[str]) -> _Renewed:
+    types = {old[u].type for u in deleted} & {new[u].type for u in created}
+    return _Renewed({u: new[u].type for u in created if new[u].type in types}, {u: old[u].type for u in deleted if old[u].type in types})
+
+
+_IDENTIFIER_URI = "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri"
+
+
+def _duplicate_identifier_uris(out: Diff, old: dict[str, Registration], deleted: list[str]) -> None:
+    """Pulumi creates before it deletes: a new app that claims the identifier URI of an app
+    deleted in the same run is refused by Entra (identifier URIs are unique in a tenant)."""
+    held = {str(old[u].inputs.get("identifierUri")).lower(): old[u] for u in deleted if old[u].type == _IDENTIFIER_URI}
+    for e in out.of("create"):
+        uri = e.resource.inputs.get("identifierUri")
+        if e.resource.type != _IDENTIFIER_URI or not isinstance(uri, str) or uri == UNKNOWN or uri.lower() not in held:
+            continue
+        gone = held[uri.lower()]
+        e.notes.append(
+            f"Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes {gone.name}, which holds {uri}: "
+            "this create fails. If the app's key was renamed, add a `moved` entry (the app is kept, with its client id); "
+            "otherwise give the new app another identifierUri"
+        )
+
+
+def _unknown_paths(value: Any, prefix: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _unknown_paths(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _unknown_paths(v, f"{prefix}[{i}]")]
+    return [prefix] if value == UNKNOWN else []
+
+
+def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) -> Entry | None:
     ignore = list(b.options.get("ignoreChanges", []))
     declared = list(b.options.get("replaceOnChanges", []))
     changes = []
+    # an input only Azure knows, from a dependency that is a new resource in the place of the one
+    # the base depended on: unknown on both sides, but not the same value
+    unknown = set(_unknown_paths(a.inputs)) & set(_unknown_paths(b.inputs)) if renewed and renewed.new_source(a, b) else set()
+    for path in sorted(unknown):
+        if not _ignored(path, ignore):
+            source = arm.forces_replacement(b.type, path) or ("the program's replaceOnChanges option" if _ignored(path, declared) else None)
+            changes.append(PropertyChange(path, UNKNOWN, NEW_VALUE, source))
     for path, before, after in changed_values(a.inputs, b.inputs):
         if _ignored(path, ignore):
             continue
@@ -192,6 +265,7 @@ def _compare(a: Registration, b: Registration) -> Entry | None:
         if source is None and _ignored(path, declared):
             source = "the program's replaceOnChanges option"
         changes.append(PropertyChange(path, before, after, source))
+    changes.sort(key=lambda c: c.path)
     was, now = bool(a.options.get("protect")), bool(b.options.get("protect"))
     protection = None if was == now else ("protect" if now else "unprotect")
     if not changes:
@@ -290,11 +364,13 @@ def _headline(e: Entry) -> str:
         return f"replace ({order})"
     if e.action == "delete":
         return "delete (deleted in Azure)"
-    return {"create": "create", "update": "update in place", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
+    return {"create": "create", "update": "update in place", "rename": "rename (kept in Azure)", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
 
 
 def _details(e: Entry, placeholders: dict[str, str]) -> list[str]:
     lines = []
+    if e.renamed_from is not None:
+        lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec: Pulumi finds it under its old name)")
     if e.action == "create" or e.action in ("delete", "retain"):
         detail = describe(e.resource, placeholders)
         if detail:
@@ -317,6 +393,8 @@ def to_json(d: Diff) -> str:
         out: dict[str, Any] = {"action": e.action, "urn": r.urn, "type": r.type, "name": r.name}
         if e.changes:
             out["changes"] = [_json_change(c, d.placeholders) for c in e.changes]
+        if e.renamed_from is not None:
+            out["renamedFrom"] = {"urn": e.renamed_from.urn, "name": e.renamed_from.name}
         if e.mode:
             out["replaceMode"] = e.mode
         if e.protection:
@@ -355,7 +433,7 @@ def to_text(d: Diff) -> str:
     if d.empty:
         return "\n".join([*note, f"No changes for stack '{d.stack}'."]) + "\n"
     lines = [*note, f"Stack '{d.stack}': {d.summary()}"]
-    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "protect": "~", "unprotect": "~", "retain": "-"}
+    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "rename": "~", "protect": "~", "unprotect": "~", "retain": "-"}
     for e in d.entries:
         lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
         lines += [f"      {x}" for x in _details(e, d.placeholders) if e.action != "create"]

@@ -281,6 +281,10 @@ class _Monitor(pulumi_mocks.MockMonitor):
             named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
             if named:  # names this resource had before (the SDK's own type aliases are left out)
                 options["aliases"] = named
+                # the URNs Pulumi looks for in the state: the same parent types and type, the old
+                # name (a child's URN holds its parents' types, not their names), so `diff` pairs
+                # a renamed resource with the one it was
+                options["aliasUrns"] = [response.urn.rsplit("::", 1)[0] + "::" + n for n in named]
             self._add(
                 Registration(
                     urn=response.urn,
