@@ -24,7 +24,7 @@ from .import_ids import arm_id
 from .plan import describe, short_type
 from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
-ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain")
+ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "leave")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
 NEW_VALUE = "[another value, unknown until apply]"  # an Azure-made value of a new resource
 
@@ -48,6 +48,9 @@ class Entry:
     protection: str | None = None  # "protect" | "unprotect" when the option flips alongside a change
     notes: list[str] = field(default_factory=list)
     renamed_from: Registration | None = None  # BASE's registration, when HEAD's aliases name it
+    # False for a delete where `pulumi state delete` would keep nothing real in Azure: a part of
+    # an app or a resource deleted in the same run (Entra or ARM deletes it with its owner)
+    keepable: bool = True
 
     @property
     def paths(self) -> list[str]:
@@ -56,7 +59,7 @@ class Entry:
     @property
     def keep_command(self) -> str | None:
         """The one line that keeps a deleted resource in Azure."""
-        return f"pulumi state delete '{self.resource.urn}'" if self.action == "delete" else None
+        return f"pulumi state delete '{self.resource.urn}'" if self.action == "delete" and self.keepable else None
 
 
 @dataclass
@@ -92,6 +95,12 @@ class Diff:
     def summary(self) -> str:
         """Replacements and deletions first: they are what a reviewer must not miss."""
         c = self.counts()
+        if c["leave"] and c["leave"] == len(self.entries):  # a deleted stack file (left_behind)
+            destroyed = sum(1 for e in self.entries if not e.resource.options.get("retainOnDelete"))
+            return (
+                f"{c['leave']} left in Azure, deployed by no pipeline; nothing is deleted in Azure "
+                f"(`pulumi destroy --stack {self.stack}` would delete {destroyed} of them)"
+            )
         words = {
             "replace": "to replace",
             "delete": "to delete in Azure",
@@ -101,8 +110,21 @@ class Diff:
             "protect": "to protect",
             "unprotect": "to unprotect",
             "retain": "to drop from the stack but keep in Azure",
+            "leave": "left in Azure, deployed by no pipeline",
         }
         return ", ".join(f"{c[a]} {words[a]}" for a in ACTIONS if c[a] or a in ("replace", "delete", "create", "update"))
+
+
+def left_behind(d: Diff) -> None:
+    """The stack file is deleted: nothing runs `pulumi up` or `pulumi destroy` for the stack any
+    more (the deploy workflow deploys the stacks whose files exist), so everything it manages
+    stays in Azure and in its state. What `pulumi destroy` would do is said per resource."""
+    for e in d.entries:
+        kept = e.action == "retain"
+        e.action, e.notes = "leave", [
+            "`pulumi destroy` would leave it in Azure (retainOnDelete)" if kept else f"`pulumi destroy --stack {d.stack}` would delete it in Azure",
+            *(n for n in e.notes if n.startswith("protected")),
+        ]
 
 
 def changed_values(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
@@ -187,14 +209,14 @@ def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> 
         if urn in was:
             entry = entry or Entry("rename", new[urn])
             entry.renamed_from = before
-            if entry.action == "replace":
-                entry.notes.insert(0, "renamed in the spec (`moved`), but Azure names it by its key and has no rename: `pulumi up` replaces it")
         if entry:
             out.entries.append(entry)
     head_ids = {rid: r for r in new.values() if (rid := _arm_id(r))}
     for urn in deleted:
         out.entries.append(_removal(old[urn], head_ids, existing or set()))
+    _with_their_owner(out)
     _duplicate_identifier_uris(out, old, deleted)
+    _region_moves(out)
     order = {a: i for i, a in enumerate(ACTIONS)}
     out.entries.sort(key=lambda e: order[e.action])  # stable: URN order within an action
     return out
@@ -206,21 +228,83 @@ class _Renewed:
     `moved`). Values only Azure knows (a client id) read `[unknown until apply]` on both
     sides, yet a new resource's are new ones."""
 
-    created: dict[str, str]  # HEAD URN -> type
-    deleted: dict[str, str]  # BASE URN -> type
+    created: dict[str, Registration]  # by HEAD URN
+    deleted: dict[str, Registration]  # by BASE URN
 
-    def new_source(self, a: Registration, b: Registration) -> bool:
-        """Whether `b` takes values from a new resource where `a` took them from a deleted one."""
-        before = {self.deleted[d] for d in a.dependencies if d in self.deleted}
-        return any(self.created[d] in before for d in b.dependencies if d in self.created)
+    def new_source(self, a: Registration, b: Registration) -> tuple[Registration, Registration] | None:
+        """(deleted, new) when `b` takes values from a new resource where `a` took them from a
+        deleted one of its type."""
+        before = {self.deleted[d].type: self.deleted[d] for d in a.dependencies if d in self.deleted}
+        return next(((before[self.created[d].type], self.created[d]) for d in b.dependencies if d in self.created and self.created[d].type in before), None)
 
 
 def _renewed(old: dict[str, Registration], new: dict[str, Registration], created: list[str], deleted: list[str]) -> _Renewed:
     types = {old[u].type for u in deleted} & {new[u].type for u in created}
-    return _Renewed({u: new[u].type for u in created if new[u].type in types}, {u: old[u].type for u in deleted if old[u].type in types})
+    return _Renewed({u: new[u] for u in created if new[u].type in types}, {u: old[u] for u in deleted if old[u].type in types})
 
 
 _IDENTIFIER_URI = "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri"
+_APP = "azuread:index/applicationRegistration:ApplicationRegistration"
+# deleting these changes nothing in Azure: an import is undone only by deleting its definition
+NOTHING_TO_DELETE = ("pulumi-python:dynamic/apicenter:DefinitionImport",)
+
+
+def _with_their_owner(out: Diff) -> None:
+    """Deletes that go with their owner, deleted in the same run: an app's parts and service
+    principal with the app, an ARM resource with the one its id is under. Keeping such a
+    resource out of the state keeps nothing, so no `pulumi state delete` is offered."""
+    deletes = out.of("delete")
+    apps = {e.resource.parent: e.resource.name for e in deletes if e.resource.type == _APP}
+    ids = {rid: e.resource for e in deletes if (rid := _arm_id(e.resource))}
+    for e in deletes:
+        r = e.resource
+        if r.type in NOTHING_TO_DELETE:
+            e.keepable = False
+            e.notes.append("nothing to delete in Azure: the import is gone from the stack, what it imported stays in the definition")
+        elif r.type.startswith("azuread:index/application") or r.type == "azuread:index/servicePrincipal:ServicePrincipal":
+            if r.type != _APP and r.parent in apps:
+                e.keepable = False
+                e.notes.append(f"Entra deletes it with app {apps[r.parent]}")
+        elif (rid := _arm_id(r)) and (owner := next((o for i, o in ids.items() if rid.startswith(i + "/") and not any(x.lower() in rid for x in arm.CASCADE_EXCLUDES)), None)):
+            e.keepable = False
+            e.notes.append(f"Azure deletes it with {short_type(owner.type)} {owner.name}")
+
+
+_RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+
+
+def _region_moves(out: Diff) -> None:
+    """A new `location` replaces the resource group, the API center and the vault. Azure moves
+    none of them between regions, and names outlive a delete: say what a move really takes."""
+    for e in out.of("replace"):
+        moved = next((c for c in e.changes if c.path == "location"), None)
+        if moved is None:
+            continue
+        e.notes = [n for n in e.notes if not n.startswith("its Azure id stays the same")]
+        e.notes.append(
+            f"Azure does not move it from {moved.old} to {moved.new}: the replacement has the same name, and Azure refuses to create it "
+            f"while the old one exists, so `pulumi up` fails here unless the old one is deleted first"
+        )
+        if e.resource.type != _RESOURCE_GROUP:
+            continue
+        group = str(e.resource.inputs.get("resourceGroupName") or e.resource.name)
+        inside = sorted(f"{short_type(x.resource.type)} {x.resource.name}" for x in out.entries if x is not e and x.resource.inputs.get("resourceGroupName") == group)
+        listed = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5 else "")
+        e.notes.append(f"deleting resource group {group} deletes everything in it" + (f" ({listed}, and anything else in it)" if inside else "") + ", then it is created empty")
+        taken = []
+        for x in out.entries:
+            i = x.resource.inputs
+            if x.resource.inputs.get("resourceGroupName") != group:
+                continue
+            if x.resource.type == "azure-native:keyvault:Vault":
+                props: dict[str, Any] = i["properties"] if isinstance(i.get("properties"), dict) else {}
+                days = props.get("softDeleteRetentionInDays", 90)
+                purge = "purge protection: it cannot be purged, " if props.get("enablePurgeProtection") else ""
+                taken.append(f"Key Vault {x.resource.name} ({purge}its name stays taken in every region for {days} days)")
+            elif x.resource.type == "azure-native:apicenter:Service":
+                taken.append(f"API center {x.resource.name} (soft-deleted: its name stays taken until it is purged or restored)")
+        if taken:
+            e.notes.append("names that stay taken after the delete: " + "; ".join(taken))
 
 
 def _duplicate_identifier_uris(out: Diff, old: dict[str, Registration], deleted: list[str]) -> None:
@@ -233,7 +317,7 @@ def _duplicate_identifier_uris(out: Diff, old: dict[str, Registration], deleted:
             continue
         gone = held[uri.lower()]
         e.notes.append(
-            f"Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes {gone.name}, which holds {uri}: "
+            f"Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes {gone.name}, which holds {shown(uri, out.placeholders)}: "
             "this create fails. If the app's key was renamed, add a `moved` entry (the app is kept, with its client id); "
             "otherwise give the new app another identifierUri"
         )
@@ -253,11 +337,12 @@ def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) 
     changes = []
     # an input only Azure knows, from a dependency that is a new resource in the place of the one
     # the base depended on: unknown on both sides, but not the same value
-    unknown = set(_unknown_paths(a.inputs)) & set(_unknown_paths(b.inputs)) if renewed and renewed.new_source(a, b) else set()
+    renewal = renewed.new_source(a, b) if renewed else None
+    unknown = set(_unknown_paths(a.inputs)) & set(_unknown_paths(b.inputs)) if renewal else set()
     for path in sorted(unknown):
         if not _ignored(path, ignore):
-            source = arm.forces_replacement(b.type, path) or ("the program's replaceOnChanges option" if _ignored(path, declared) else None)
-            changes.append(PropertyChange(path, UNKNOWN, NEW_VALUE, source))
+            forces = arm.forces_replacement(b.type, path) or ("the program's replaceOnChanges option" if _ignored(path, declared) else None)
+            changes.append(PropertyChange(path, UNKNOWN, NEW_VALUE, forces))
     for path, before, after in changed_values(a.inputs, b.inputs):
         if _ignored(path, ignore):
             continue
@@ -272,6 +357,12 @@ def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) 
         return Entry(protection, b) if protection else None
     replace = any(c.replaces for c in changes)
     entry = Entry("replace" if replace else "update", b, changes, protection=protection)
+    if renewal and unknown:
+        gone, made = renewal
+        entry.notes.append(
+            f"{', '.join(sorted(unknown))}: from {short_type(made.type)} {made.name}, a new resource in the place of {gone.name} (deleted): "
+            "a new value, known only after `pulumi up`"
+        )
     if replace:
         first = arm.deletes_first(b.type, bool(b.options.get("deleteBeforeReplace")))
         entry.mode = "delete-before-create" if first else "create-before-delete"
@@ -331,7 +422,7 @@ def shorten_pair(old: Any, new: Any, limit: int = MAX_VALUE) -> tuple[str, str]:
     common_end = len(os.path.commonprefix([a[start:][::-1], b[start:][::-1]]))
 
     def around(text: str) -> str:
-        begin, end = max(0, start - _CONTEXT), min(len(text), len(text) - common_end + _CONTEXT)
+        begin, end = _word_start(text, max(0, start - _CONTEXT)), _word_end(text, min(len(text), len(text) - common_end + _CONTEXT))
         middle = shorten(text[begin:end], limit - 2)
         return ("…" if begin else "") + middle + ("…" if end < len(text) else "")
 
@@ -339,10 +430,38 @@ def shorten_pair(old: Any, new: Any, limit: int = MAX_VALUE) -> tuple[str, str]:
 
 
 _CONTEXT = 20  # characters kept on each side of where two values differ
+_BREAKS = "/.,:;= \"'[]{}()-_@?&#"  # where a value may be cut: never inside a word
+_REACH = 12  # characters a cut moves to reach a break, at most
+
+
+def _word_start(text: str, at: int) -> int:
+    """`at`, moved back to just after a break, so a value is never cut inside a word."""
+    for i in range(at, max(0, at - _REACH) - 1, -1):
+        if i == 0 or text[i - 1] in _BREAKS:
+            return i
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    for i in range(at, min(len(text), at + _REACH) + 1):
+        if i == len(text) or text[i] in _BREAKS:
+            return i
+    return at
+
+
+def _list_change(old: list[Any], new: list[Any]) -> str:
+    """A list that grew or shrank: the items that went and came, each whole."""
+    gone, came = [x for x in old if x not in new], [x for x in new if x not in old]
+    parts = [f"removed {', '.join(shorten(x) for x in gone)}"] if gone else []
+    parts += [f"added {', '.join(shorten(x) for x in came)}"] if came else []
+    return "; ".join(parts) or "reordered"
 
 
 def _change_text(c: PropertyChange, placeholders: dict[str, str]) -> str:
-    old, new = shorten_pair(shown(c.old, placeholders), shown(c.new, placeholders))
+    before, after = shown(c.old, placeholders), shown(c.new, placeholders)
+    if isinstance(before, list) and isinstance(after, list):
+        return f"{c.path}: {_list_change(before, after)}" + (" (forces replacement)" if c.replaces else "")
+    old, new = shorten_pair(before, after)
     # two stand-ins with one label (names derived at deploy from different inputs)
     same = ", a different one" if old == new else ""
     return f"{c.path}: {old} → {new}{same}" + (" (forces replacement)" if c.replaces else "")
@@ -364,14 +483,25 @@ def _headline(e: Entry) -> str:
         return f"replace ({order})"
     if e.action == "delete":
         return "delete (deleted in Azure)"
-    return {"create": "create", "update": "update in place", "rename": "rename (kept in Azure)", "protect": "protect", "unprotect": "unprotect", "retain": "retain"}[e.action]
+    return {
+        "create": "create",
+        "update": "update in place",
+        "rename": "rename (kept in Azure)",
+        "protect": "protect",
+        "unprotect": "unprotect",
+        "retain": "retain",
+        "leave": "left in Azure (no pipeline deploys it)",
+    }[e.action]
 
 
 def _details(e: Entry, placeholders: dict[str, str]) -> list[str]:
     lines = []
     if e.renamed_from is not None:
-        lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec: Pulumi finds it under its old name)")
-    if e.action == "create" or e.action in ("delete", "retain"):
+        if e.action == "replace":
+            lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it")
+        else:
+            lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure")
+    if e.action in ("create", "delete", "retain", "leave"):
         detail = describe(e.resource, placeholders)
         if detail:
             lines.append(detail)
@@ -401,7 +531,11 @@ def to_json(d: Diff) -> str:
             out["protection"] = e.protection
         if e.action == "delete":
             out["deletedInAzure"] = True
-            out["keepInAzure"] = f"{e.keep_command} (before pulumi up)"
+            if e.keep_command:
+                out["keepInAzure"] = f"{e.keep_command} (before pulumi up)"
+        if e.action == "leave":
+            out["deletedInAzure"] = False
+            out["destroyDeletes"] = not r.options.get("retainOnDelete")
         if e.notes:
             out["notes"] = e.notes
         return out
@@ -433,8 +567,8 @@ def to_text(d: Diff) -> str:
     if d.empty:
         return "\n".join([*note, f"No changes for stack '{d.stack}'."]) + "\n"
     lines = [*note, f"Stack '{d.stack}': {d.summary()}"]
-    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "rename": "~", "protect": "~", "unprotect": "~", "retain": "-"}
+    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "rename": "~", "protect": "~", "unprotect": "~", "retain": "-", "leave": "="}
     for e in d.entries:
         lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
-        lines += [f"      {x}" for x in _details(e, d.placeholders) if e.action != "create"]
+        lines += [f"      {x}" for x in _details(e, d.placeholders)]
     return "\n".join(lines) + "\n"

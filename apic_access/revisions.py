@@ -167,8 +167,10 @@ def notes(base: Side, head: Side, stack: str) -> list[str]:
         return [f"`{name}` does not exist {at(base)}: stack '{stack}' is new, everything is created."]
     if head.whole and not head.sf.exists:
         return [
-            f"`{name}` does not exist {at(head)}: stack '{stack}' is no longer deployed. Its resources stay in Azure, "
-            f"managed by no pipeline, and `pulumi destroy --stack {stack}` would do what is listed below; keep the stack file to keep managing them."
+            f"`{name}` does not exist {at(head)}: stack '{stack}' is no longer deployed. Deleting a stack file deletes nothing in Azure: "
+            f"the deploy workflow runs `pulumi up` for the stacks whose files exist, so the resources below stay in Azure and in the stack's state, "
+            f"managed by no pipeline. To delete them, run `pulumi destroy --stack {stack}` before the stack file goes (then `pulumi stack rm {stack}`); "
+            "to keep managing them, keep the stack file."
         ]
     if base.spec is None:
         return [f"`{base.given}` does not exist: the stack is new, everything is created."]

@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         base = base or Recording(project=project, stack=args.stack)
         existing = diff_mod.existing_ids(load_spec(head_side.spec, stack=args.stack).spec) if head_side.spec is not None else None
     d = diff_mod.diff(base, head, existing)
+    if head_side.whole and not head_side.sf.exists and base_side.spec is not None:
+        diff_mod.left_behind(d)
     d.note = "\n".join(revisions.notes(base_side, head_side, args.stack)) or None
     text = {"json": diff_mod.to_json, "markdown": diff_mod.to_markdown, "text": diff_mod.to_text}[args.format](d)
     options.write(text, args.output)

@@ -65,7 +65,7 @@ class Moved:
                 "(the default) is replaced under its new name"
             )
         under = {"api": " with its versions, definitions, deployments and bindings", "version": " with its definitions and bindings"}.get(self.kind, "")
-        kept = "; its managed group is kept (renamed)" if self.kind in ("access", "version", "api") else ""
+        kept = "; managed groups (`via: group`) are kept, renamed in place" if self.kind in ("access", "version", "api") else ""
         return f"{self.from_path} → {self.to_path}: Azure has no rename: `pulumi up` replaces {self.what} '{old}' by '{new}'{under}{kept}"
 
 
