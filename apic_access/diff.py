@@ -562,6 +562,23 @@ def to_markdown(d: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_stacks(diffs: list[Diff], same: list[str], fmt: str, sides: tuple[str, str]) -> str:
+    """Every changed stack's diff under its own header, and the stacks that are the same on
+    both sides named, so no one reads one stack's "no changes" as the whole change's."""
+    base, head = sides
+    where = f"at {base} and {'in ' + head if head == 'the working tree' else 'at ' + head}"
+    unchanged = (
+        f"Unchanged: {', '.join(same)} (the same `apic-access:*` stack settings, spec, base specs and definition files {where})." if same else ""
+    )
+    if fmt == "json":
+        return json.dumps({"changed": any(not d.empty for d in diffs), "stacks": [json.loads(to_json(d)) for d in diffs], "unchanged": same}, indent=2) + "\n"
+    if not diffs:
+        return (f"### apic-access plan diff\n\n{unchanged}\n" if fmt == "markdown" else f"{unchanged}\n") if same else "No stacks on either side.\n"
+    render = to_markdown if fmt == "markdown" else to_text
+    parts = [render(d) for d in diffs] + ([unchanged + "\n"] if same else [])
+    return "\n".join(parts)
+
+
 def to_text(d: Diff) -> str:
     note = [d.note] if d.note else []
     if d.empty:
