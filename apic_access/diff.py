@@ -21,7 +21,7 @@ from apic_access.config.model import Spec
 
 from . import markdown as md
 from .import_ids import arm_id
-from .plan import describe, short_type
+from .plan import PREVIEW_RESOURCE_TYPE, describe, short_type
 from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
 ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "leave")
@@ -255,7 +255,7 @@ def _with_their_owner(out: Diff) -> None:
     resource out of the state keeps nothing, so no `pulumi state delete` is offered."""
     deletes = out.of("delete")
     apps = {e.resource.parent: e.resource.name for e in deletes if e.resource.type == _APP}
-    ids = {rid: e.resource for e in deletes if (rid := _arm_id(e.resource))}
+    ids = {rid: e.resource for e in deletes if (rid := _any_id(e.resource))}
     for e in deletes:
         r = e.resource
         if r.type in NOTHING_TO_DELETE:
@@ -265,9 +265,15 @@ def _with_their_owner(out: Diff) -> None:
             if r.type != _APP and r.parent in apps:
                 e.keepable = False
                 e.notes.append(f"Entra deletes it with app {apps[r.parent]}")
-        elif (rid := _arm_id(r)) and (owner := next((o for i, o in ids.items() if rid.startswith(i + "/") and not any(x.lower() in rid for x in arm.CASCADE_EXCLUDES)), None)):
+        elif (rid := _any_id(r)) and (owner := next((o for i, o in ids.items() if rid.startswith(i + "/") and not any(x.lower() in rid for x in arm.CASCADE_EXCLUDES)), None)):
             e.keepable = False
             e.notes.append(f"Azure deletes it with {short_type(owner.type)} {owner.name}")
+
+
+def _any_id(r: Registration) -> str | None:
+    """An ARM id, also of the preview types our own provider writes (bindings, auth configs)."""
+    rid = r.inputs.get("resourceId") if r.type == PREVIEW_RESOURCE_TYPE else None
+    return rid.lower() if isinstance(rid, str) else _arm_id(r)
 
 
 _RESOURCE_GROUP = "azure-native:resources:ResourceGroup"

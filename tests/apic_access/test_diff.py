@@ -109,7 +109,21 @@ def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) ->
     (config / "dev.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     d = diff_of(before / "dev.yaml", config / "dev.yaml", "dev")
     assert d.entries and {e.action for e in d.entries} == {"delete"}
-    assert all(e.keep_command == f"pulumi state delete '{e.resource.urn}'" for e in d.entries)
+    # `pulumi state delete` keeps something in Azure only for what Azure does not delete with
+    # the API anyway: the API itself and the role assignments (separate objects)
+    offered = {(e.resource.type.rsplit(":", 1)[-1], e.resource.name) for e in d.entries if e.keep_command == f"pulumi state delete '{e.resource.urn}'"}
+    assert offered == {
+        ("Api", "partner-orders"),
+        ("RoleAssignment", "partner-orders/v1-0/legacy-basic/users/carol@contoso.com"),
+        ("RoleAssignment", "partner-orders/v1-0/partner-oauth/groups/partner integrators"),
+    }
+    by_name = {e.resource.name: e for e in d.entries}
+    assert by_name["partner-orders/v1-0"].notes == ["Azure deletes it with apicenter:Api partner-orders"]
+    assert by_name["partner-orders/v1-0/openapi/import"].notes == [
+        "nothing to delete in Azure: the import is gone from the stack, what it imported stays in the definition"
+    ]
+    text = diff.to_text(d)
+    assert "to keep it in Azure" not in text.split("  - apicenter:ApiVersion partner-orders/v1-0: delete (deleted in Azure)\n")[1].split("\n  - ")[0]
     assert all("existing" not in " ".join(e.notes) for e in d.entries)
     md = diff.to_markdown(d)
     assert md.splitlines()[2].startswith("**0 to replace, ") and "to delete in Azure" in md.splitlines()[2]
@@ -238,14 +252,15 @@ def test_a_name_derived_anew_from_a_stand_in_says_it_is_another_one(config: Path
     i = lines.index("  +- authorization:RoleAssignment petstore/v1-0/petstore-key/users/alice@contoso.com: replace (delete, then create)")
     assert lines[i + 1] == "      roleAssignmentName: <derived at deploy> → <derived at deploy>, a different one (forces replacement)"
     # two long scopes are cut around where they differ, so the change reads
-    assert lines[i + 2] == "      scope: …services/contoso-apis-dev/workspaces/defa… → …services/contoso-api-dev/workspaces/defa… (forces replacement)"
+    # never inside a word
+    assert lines[i + 2] == "      scope: …services/contoso-apis-dev/workspaces/default… → …services/contoso-api-dev/workspaces/default… (forces replacement)"
     assert not [oid for oid in d.placeholders if oid in diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)]
 
 
 def test_long_values_are_cut_around_their_difference() -> None:
     head = "/subscriptions/s/resourceGroups/rg-contoso-apis-dev/providers/Microsoft.ApiCenter/services/"
     old, new = head + "contoso-apis-dev/workspaces/default/apis/orders", head + "contoso-apis-prod/workspaces/default/apis/orders"
-    assert diff.shorten_pair(old, new) == ("…rvices/contoso-apis-dev/workspaces/default/…", "…rvices/contoso-apis-prod/workspaces/default/…")
+    assert diff.shorten_pair(old, new) == ("…services/contoso-apis-dev/workspaces/default/apis…", "…services/contoso-apis-prod/workspaces/default/apis…")
     # short values, equal ones and secrets as before
     assert diff.shorten_pair("a", "b") == ("a", "b")
     assert diff.shorten_pair(old, old) == (diff.shorten(old), diff.shorten(old))
@@ -344,7 +359,9 @@ def test_a_stack_file_new_since_the_base_is_a_new_stack(capsys: pytest.CaptureFi
         "`Pulumi.test.yaml` does not exist at HEAD: stack 'test' is new, everything is created.",
         "Stack 'test': 0 to replace, 0 to delete in Azure, 2 to create, 0 to update in place",
         "  + apicenter:Service apis-t2: create",
+        "      serviceName=apis-t2",  # a create shows its detail in text, as in markdown
         "  + resources:ResourceGroup rg-t: create",
+        "      resourceGroupName=rg-t",
     ]
 
 
@@ -354,11 +371,26 @@ def test_a_deleted_stack_file_shows_every_resource_it_leaves(capsys: pytest.Capt
     code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--format", "text", "--exit-code", "--quiet")
     assert code == 2
     lines = out.splitlines()
+    # the header and the summary agree: deleting the file deletes nothing (the deploy workflow
+    # deploys the stacks whose files exist); what `pulumi destroy` would do is said per resource
     assert lines[:2] == [
-        "`Pulumi.prod.yaml` does not exist in the working tree: stack 'prod' is no longer deployed. Its resources stay in Azure, "
-        "managed by no pipeline, and `pulumi destroy --stack prod` would do what is listed below; keep the stack file to keep managing them.",
-        "Stack 'prod': 0 to replace, 31 to delete in Azure, 0 to create, 0 to update in place, 2 to drop from the stack but keep in Azure",
+        "`Pulumi.prod.yaml` does not exist in the working tree: stack 'prod' is no longer deployed. Deleting a stack file deletes nothing in Azure: "
+        "the deploy workflow runs `pulumi up` for the stacks whose files exist, so the resources below stay in Azure and in the stack's state, "
+        "managed by no pipeline. To delete them, run `pulumi destroy --stack prod` before the stack file goes (then `pulumi stack rm prod`); "
+        "to keep managing them, keep the stack file.",
+        "Stack 'prod': 33 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack prod` would delete 31 of them)",
     ]
+    i = lines.index("  = apicenter:Service contoso-apis-prod: left in Azure (no pipeline deploys it)")
+    assert lines[i + 1 : i + 4] == [
+        "      serviceName=contoso-apis-prod",
+        "      `pulumi destroy --stack prod` would delete it in Azure",
+        "      protected: `pulumi up` refuses to delete it until `protect` is turned off",
+    ]
+    assert "to delete in Azure" not in out and "to keep it in Azure" not in out
+    kept = [line for line in lines if "retainOnDelete" in line]
+    assert kept == ["      `pulumi destroy` would leave it in Azure (retainOnDelete)"] * 2
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    assert "apic-access stacks --format json" in workflow and "destroy" not in workflow  # what the note says of it
     # no stack file on either side: a mistyped --stack, not an empty diff
     code = main(["diff", "--base", "HEAD", "--stack", "prd", "--quiet"])
     assert code == 2
