@@ -22,7 +22,7 @@ from apic_access.config.model import Spec
 from . import markdown as md
 from .import_ids import arm_id
 from .plan import PREVIEW_RESOURCE_TYPE, describe, short_type
-from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
+from .recorder import COMPUTED, PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
 ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "leave")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
@@ -235,7 +235,10 @@ class _Renewed:
         """(deleted, new) when `b` takes values from a new resource where `a` took them from a
         deleted one of its type."""
         before = {self.deleted[d].type: self.deleted[d] for d in a.dependencies if d in self.deleted}
-        return next(((before[self.created[d].type], self.created[d]) for d in b.dependencies if d in self.created and self.created[d].type in before), None)
+        found = [(before[self.created[d].type], self.created[d]) for d in b.dependencies if d in self.created and self.created[d].type in before]
+        # the value only Azure knows comes from a type that has such values (an app's client id)
+        found.sort(key=lambda pair: pair[1].type not in COMPUTED)
+        return found[0] if found else None
 
 
 def _renewed(old: dict[str, Registration], new: dict[str, Registration], created: list[str], deleted: list[str]) -> _Renewed:

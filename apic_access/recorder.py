@@ -50,7 +50,7 @@ _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _FAKE_IDS = uuid.UUID("8d6f4a2e-51b3-4c07-9e1d-3a5b7c9d0e2f")
 
 # Output properties only Azure knows: unknown in a preview, as in `pulumi preview`.
-_COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
+COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "azure-native:apicenter:Service": (("identity", "principalId"), ("identity", "tenantId")),
     "azure-native:managedidentity:UserAssignedIdentity": (("principalId",), ("clientId",), ("tenantId",)),
     "azuread:index/application:Application": (("clientId",), ("objectId",)),
@@ -199,7 +199,7 @@ class _Mocks(pulumi.runtime.Mocks):
             # inputs list the ids; the provider returns a map of id -> identity details
             identity = dict(identity, userAssignedIdentities={i: {} for i in identity["userAssignedIdentities"]})
             state["identity"] = identity
-        for path in _COMPUTED.get(args.typ, ()):
+        for path in COMPUTED.get(args.typ, ()):
             target = state
             for part in path[:-1]:
                 target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}

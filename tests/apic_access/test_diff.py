@@ -427,3 +427,125 @@ def test_diff_says_which_sides_it_needs(capsys: pytest.CaptureFixture[str], tmp_
         out, err = capsys.readouterr()
         assert (code, out) == (2, ""), args
         assert message in err, args
+
+
+# --- renamed keys (`moved:`) -------------------------------------------------------------------
+
+
+def rename_app(spec: Path, *, moved: bool) -> None:
+    """config/dev.yaml with its Entra app `petstore-oauth` under the key `petstore-app`."""
+    edit(spec, "entraApps:\n  petstore-oauth:", "entraApps:\n  petstore-app:")
+    edit(spec, "      entraApp: petstore-oauth\n", "      entraApp: petstore-app\n")
+    if moved:
+        spec.write_text(spec.read_text(encoding="utf-8") + "\nmoved:\n  - from: entraApps.petstore-oauth\n    to: entraApps.petstore-app\n", encoding="utf-8")
+
+
+AZUREAD_PARTS = [
+    ("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri", "petstore-app", "petstore-oauth"),
+    ("azuread:index/applicationOwner:ApplicationOwner", "petstore-app/owner/alice@contoso.com", "petstore-oauth/owner/alice@contoso.com"),
+    ("azuread:index/applicationOwner:ApplicationOwner", "petstore-app/owner/deploying-identity", "petstore-oauth/owner/deploying-identity"),
+    ("azuread:index/applicationPassword:ApplicationPassword", "petstore-app", "petstore-oauth"),
+    ("azuread:index/applicationPermissionScope:ApplicationPermissionScope", "petstore-app/Pets.Read", "petstore-oauth/Pets.Read"),
+    ("azuread:index/applicationPermissionScope:ApplicationPermissionScope", "petstore-app/Pets.Write", "petstore-oauth/Pets.Write"),
+    ("azuread:index/applicationRedirectUris:ApplicationRedirectUris", "petstore-app/spa", "petstore-oauth/spa"),
+    ("azuread:index/applicationRegistration:ApplicationRegistration", "petstore-app", "petstore-oauth"),
+    ("azuread:index/servicePrincipal:ServicePrincipal", "petstore-app", "petstore-oauth"),
+]
+
+
+def test_an_entra_app_renamed_with_moved_is_kept(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    rename_app(config / "dev.yaml", moved=True)
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "json", "--exit-code", "--quiet")
+    d = json.loads(out)
+    assert code == 2
+    azuread = [r for r in d["resources"] if r["type"].startswith("azuread:")]
+    # the app and every part of it: renamed in the stack, nothing deleted, created or replaced
+    assert sorted((r["action"], r["type"], r["name"], r["renamedFrom"]["name"]) for r in azuread) == [("rename", *part) for part in AZUREAD_PARTS]
+    assert d["summary"] == {"replace": 1, "delete": 0, "create": 0, "update": 1, "rename": 9, "protect": 0, "unprotect": 0, "retain": 0, "leave": 0}
+    # the client secret's vault secret was named after the key (the default): Azure has no rename
+    secret = next(r for r in d["resources"] if r["type"] == "azure-native:keyvault:Secret")
+    assert (secret["action"], secret["name"], secret["renamedFrom"]["name"]) == ("replace", "kv-contoso-dev/petstore-app-client-secret", "kv-contoso-dev/petstore-oauth-client-secret")
+    # the auth config keeps the app's client id: only the secret's reference changes
+    auth = next(r for r in d["resources"] if r["name"] == "petstore-oauth" and r["type"].endswith("PreviewResource"))
+    assert [c["path"] for c in auth["changes"]] == ["properties.oauth2.clientSecret"]
+
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--quiet")
+    lines = out.splitlines()
+    assert lines[2] == "**1 to replace, 0 to delete in Azure, 0 to create, 1 to update in place, 9 renamed in the stack only.**"
+    assert (
+        "| **rename (kept in Azure)** | `azuread:ApplicationRegistration` | `petstore-app` | "
+        "renamed from petstore-oauth (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure |"
+    ) in lines
+    assert (
+        "| **replace (create, then delete)** | `keyvault:Secret` | `kv-contoso-dev/petstore-app-client-secret` | renamed from kv-contoso-dev/petstore-oauth-client-secret "
+        "(`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it<br>"
+        "secretName: petstore-oauth-client-secret → petstore-app-client-secret (forces replacement) |"
+    ) in lines
+
+
+def test_an_entra_app_renamed_without_moved_is_a_new_app(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    rename_app(config / "dev.yaml", moved=False)
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 0 to replace, 9 to delete in Azure, 10 to create, 1 to update in place, 1 to drop from the stack but keep in Azure"
+    assert "  - azuread:ApplicationRegistration petstore-oauth: delete (deleted in Azure)" in lines
+    assert "  + azuread:ApplicationRegistration petstore-app: create" in lines
+    # the auth config gets the new app's client id, not only its new secret
+    i = lines.index("  ~ dynamic/apicenter:PreviewResource petstore-oauth: update in place")
+    assert lines[i + 1 : i + 4] == [
+        "      properties.oauth2.clientId: [unknown until apply] → [another value, unknown until apply]",
+        "      properties.oauth2.clientSecret: https://kv-contoso-dev.vault.azure.net/secrets/petstore-oauth-client-secret → "
+        "https://kv-contoso-dev.vault.azure.net/secrets/petstore-app-client-secret",
+        "      properties.oauth2.clientId: from azuread:ApplicationRegistration petstore-app, a new resource in the place of petstore-oauth (deleted): "
+        "a new value, known only after `pulumi up`",
+    ]
+    # Pulumi creates before it deletes: the new app's identifier URI is still the old app's
+    i = lines.index("  + azuread:ApplicationIdentifierUri petstore-app: create")
+    assert lines[i + 1] == (
+        "      Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes petstore-oauth, which holds "
+        "api://<tenant id>/petstore-dev: this create fails. If the app's key was renamed, add a `moved` entry (the app is kept, with its client id); "
+        "otherwise give the new app another identifierUri"
+    )
+    # the app's parts go with the app: no state-delete hint that would keep nothing
+    i = lines.index("  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Read: delete (deleted in Azure)")
+    assert lines[i + 1 : i + 3] == ["      Entra deletes it with app petstore-oauth", "  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Write: delete (deleted in Azure)"]
+    urn = "urn:pulumi:dev::apic-access::apic-access:index:EntraApp$azuread:index/applicationRegistration:ApplicationRegistration::petstore-oauth"
+    assert f"      to keep it in Azure: `pulumi state delete '{urn}'` before `pulumi up`" in lines
+
+
+def test_an_api_renamed_with_moved_is_replaced_in_azure(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "  partner-orders:\n", "  partner-ords:\n")
+    spec = config / "dev.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\nmoved:\n  - {from: apis.partner-orders, to: apis.partner-ords}\n", encoding="utf-8")
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 9 to replace, 0 to delete in Azure, 0 to create, 0 to update in place"
+    i = lines.index("  +- apicenter:Api partner-ords: replace (create, then delete)")
+    assert lines[i + 1 : i + 3] == [
+        "      renamed from partner-orders (`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it",
+        "      apiName: partner-orders → partner-ords (forces replacement)",
+    ]
+    code, out = run(capsys, "plan", str(spec), "--quiet")
+    assert out.splitlines()[-2:] == [
+        "Renamed keys (moved):",
+        "    apis.partner-orders → apis.partner-ords: Azure has no rename: `pulumi up` replaces API 'partner-orders' by 'partner-ords' with its versions, "
+        "definitions, deployments and bindings; managed groups (`via: group`) are kept, renamed in place",
+    ]
+
+
+def test_a_shrinking_list_shows_the_items_that_went() -> None:
+    old = ["https://contoso-apis-dev.portal.eastus.azure-api-center.ms", "https://petstore.contoso.com/oauth/callback", "https://contoso-apis-dev.portal.eastus.azure-apicenter.ms"]
+    new = [old[0], old[2]]
+    a = Registration("urn:a", "azuread:index/applicationRedirectUris:ApplicationRedirectUris", "app/spa", True, "", {"redirectUris": old}, [], {})
+    b = Registration("urn:a", a.type, a.name, True, "", {"redirectUris": new}, [], {})
+    d = diff.diff(Recording("p", "dev", [a]), Recording("p", "dev", [b]))
+    assert diff.to_text(d).splitlines()[1:] == [
+        "  ~ azuread:ApplicationRedirectUris app/spa: update in place",
+        "      redirectUris: removed https://petstore.contoso.com/oauth/callback",
+    ]
