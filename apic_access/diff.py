@@ -507,7 +507,7 @@ def _details(e: Entry, placeholders: dict[str, str]) -> list[str]:
     lines = []
     if e.renamed_from is not None:
         if e.action == "replace":
-            lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it")
+            lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it")
         else:
             lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure")
     if e.action in ("create", "delete", "retain", "leave"):

@@ -54,6 +54,16 @@ def test_location_change_replaces_the_service(config: Path, tmp_path: Path) -> N
     # the portal redirect URIs follow the new host names: an update, not a replacement
     assert by_name["portal-signin/spa"].action == "update"
     assert d.summary().startswith("3 to replace, 0 to delete in Azure")
+    move = "Azure does not move it from westeurope to northeurope: the replacement has the same name, and Azure refuses to create it while the old one exists, so `pulumi up` fails here unless the old one is deleted first"
+    assert service.notes == ["protected: `pulumi up` refuses to replace it until `protect` is turned off", move]
+    # what replacing the resource group takes, and which names stay taken afterwards
+    assert by_name["rg-contoso-apis-prod"].notes[1:] == [
+        move,
+        "deleting resource group rg-contoso-apis-prod deletes everything in it (apicenter:Service contoso-apis-prod, keyvault:Vault kv-contoso-prod, "
+        "and anything else in it), then it is created empty",
+        "names that stay taken after the delete: API center contoso-apis-prod (soft-deleted: its name stays taken until it is purged or restored); "
+        "Key Vault kv-contoso-prod (purge protection: it cannot be purged, its name stays taken in every region for 90 days)",
+    ]
 
 
 def test_title_change_shows_old_and_new(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -480,7 +490,7 @@ def test_an_entra_app_renamed_with_moved_is_kept(config: Path, capsys: pytest.Ca
     ) in lines
     assert (
         "| **replace (create, then delete)** | `keyvault:Secret` | `kv-contoso-dev/petstore-app-client-secret` | renamed from kv-contoso-dev/petstore-oauth-client-secret "
-        "(`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it<br>"
+        "(`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it<br>"
         "secretName: petstore-oauth-client-secret → petstore-app-client-secret (forces replacement) |"
     ) in lines
 
@@ -528,7 +538,7 @@ def test_an_api_renamed_with_moved_is_replaced_in_azure(config: Path, capsys: py
     assert lines[0] == "Stack 'dev': 9 to replace, 0 to delete in Azure, 0 to create, 0 to update in place"
     i = lines.index("  +- apicenter:Api partner-ords: replace (create, then delete)")
     assert lines[i + 1 : i + 3] == [
-        "      renamed from partner-orders (`moved` in the spec), but Azure names it by its key and has no rename: `pulumi up` replaces it",
+        "      renamed from partner-orders (`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it",
         "      apiName: partner-orders → partner-ords (forces replacement)",
     ]
     code, out = run(capsys, "plan", str(spec), "--quiet")
@@ -549,3 +559,76 @@ def test_a_shrinking_list_shows_the_items_that_went() -> None:
         "  ~ azuread:ApplicationRedirectUris app/spa: update in place",
         "      redirectUris: removed https://petstore.contoso.com/oauth/callback",
     ]
+
+
+def test_an_access_entry_renamed_with_moved_keeps_its_managed_group(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    grant = "          - authConfig: petstore-key\n"
+    edit(config / "dev.yaml", grant, grant + "            via: group\n")
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", grant, grant + "            name: petstore-api-key\n")
+    spec = config / "dev.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8")
+        + "\nmoved:\n  - from: apis.petstore.versions.v1-0.access[petstore-key]\n    to: apis.petstore.versions.v1-0.access[petstore-api-key]\n",
+        encoding="utf-8",
+    )
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 2 to replace, 0 to delete in Azure, 0 to create, 1 to update in place, 2 renamed in the stack only"
+    # the binding is named by its key in Azure: replaced; the group and its memberships are kept
+    assert "  +- dynamic/apicenter:PreviewResource petstore/v1-0/petstore-api-key: replace (delete, then create)" in lines
+    i = lines.index("  ~ azuread:Group petstore/v1-0/petstore-api-key/group: update in place")
+    assert lines[i + 1 : i + 5] == [
+        "      renamed from petstore/v1-0/petstore-key/group (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure",
+        "      description: …petstore/v1-0/petstore-key in the API Center… → …petstore/v1-0/petstore-api-key in the API Center…",
+        "      displayName: contoso-apis-dev API access: petstore/v1-0/petstore-key → contoso-apis-dev API access: petstore/v1-0/petstore-api-key",
+        "  ~ azuread:GroupMember petstore/v1-0/petstore-api-key/group/groups/api testers: rename (kept in Azure)",
+    ]
+
+
+def test_without_stack_every_changed_stack_is_diffed(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, git = project_repo(tmp_path, monkeypatch)
+    (repo / "Pulumi.staging.yaml").write_text("config:\n  apic-access:spec: config/staging.yaml\n", encoding="utf-8")
+    (repo / "config" / "staging.yaml").write_text("specVersion: 1\napiCenter: {name: apis-s, resourceGroup: rg-s, location: eastus}\n", encoding="utf-8")
+    commit(git)
+    # a change to staging's spec only: never "no changes" for the default stack alone
+    (repo / "config" / "staging.yaml").write_text("specVersion: 1\napiCenter: {name: apis-s, resourceGroup: rg-s, location: eastus, tags: {team: a}}\n", encoding="utf-8")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out.splitlines()) == (
+        2,
+        [
+            "Stack 'staging': 0 to replace, 0 to delete in Azure, 0 to create, 2 to update in place",
+            "  ~ apicenter:Service apis-s: update in place",
+            "      tags.team: (none) → a",
+            "  ~ resources:ResourceGroup rg-s: update in place",
+            "      tags.team: (none) → a",
+            "",
+            "Unchanged: dev, prod (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).",
+        ],
+    )
+    # a base spec two stacks extend, and a definition file: both stacks that read them
+    commit(git)
+    edit(repo / "config" / "base.yaml", "    title: Petstore\n", "    title: Petstore API\n")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--format", "json", "--quiet")
+    d = json.loads(out)
+    assert (code, [s["stack"] for s in d["stacks"]], d["unchanged"], d["changed"]) == (0, ["prod"], ["dev", "staging"], True)
+    commit(git)
+    with (repo / "config" / "apis" / "petstore-v1.yaml").open("a", encoding="utf-8") as f:
+        f.write("# a comment changes the file, and so the import\n")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--format", "markdown", "--quiet")
+    assert [line for line in out.splitlines() if line.startswith(("### ", "Unchanged"))] == [
+        "### apic-access plan diff: stack `dev`",
+        "### apic-access plan diff: stack `prod`",
+        "Unchanged: staging (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).",
+    ]
+    # nothing changed anywhere: said for every stack, exit 0
+    commit(git)
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out) == (0, "Unchanged: dev, prod, staging (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).\n")
+    # a stack file deleted since the base is a changed stack too; --stack keeps to one stack
+    (repo / "Pulumi.staging.yaml").unlink()
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert code == 2 and out.splitlines()[1] == "Stack 'staging': 2 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack staging` would delete 2 of them)"
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "dev", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out) == (0, "No changes for stack 'dev'.\n")
