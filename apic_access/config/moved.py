@@ -81,13 +81,38 @@ def parse(path: Any) -> tuple[str, tuple[str, ...]] | None:
 
 
 def entries(raw: Any) -> Iterator[Moved]:
-    """The well-formed entries of a raw spec's `moved` (the checks report the others)."""
+    """The well-formed entries of a raw spec's `moved` (the checks report the others), and the
+    renames they imply: an access entry without `name` is named after its auth config, so a
+    renamed auth config renames its binding too."""
+    given = []
     for item in raw.get("moved") or () if isinstance(raw, dict) else ():
         if not isinstance(item, dict):
             continue
         a, b = parse(item.get("from")), parse(item.get("to"))
         if a and b and a[0] == b[0]:
-            yield Moved(a[0], a[1], b[1], str(item["from"]).strip(), str(item["to"]).strip())
+            given.append(Moved(a[0], a[1], b[1], str(item["from"]).strip(), str(item["to"]).strip()))
+    yield from given
+    said = {m.new for m in given if m.kind == "access"}
+    for m in given:
+        if m.kind != "authConfig":
+            continue
+        for api, versions in _versions(raw):
+            for version, access in versions:
+                for entry in access:
+                    if entry.get("authConfig") == m.new[0] and "name" not in entry and (api, version, m.new[0]) not in said:
+                        at = f"apis.{api}.versions.{version}.access"
+                        yield Moved("access", (api, version, m.old[0]), (api, version, m.new[0]), f"{at}[{m.old[0]}]", f"{at}[{m.new[0]}]")
+
+
+def _versions(raw: dict[str, Any]) -> Iterator[tuple[str, list[tuple[str, list[dict[str, Any]]]]]]:
+    apis = raw.get("apis")
+    for api, spec in apis.items() if isinstance(apis, dict) else ():
+        versions = spec.get("versions") if isinstance(spec, dict) else None
+        yield api, [
+            (name, [e for e in v.get("access") or () if isinstance(e, dict)])
+            for name, v in (versions.items() if isinstance(versions, dict) else ())
+            if isinstance(v, dict) and isinstance(v.get("access") or [], list)
+        ]
 
 
 def exists(raw: dict[str, Any], kind: str, parts: tuple[str, ...]) -> bool:

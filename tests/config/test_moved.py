@@ -105,3 +105,19 @@ def test_previous_names_follow_the_most_specific_rename() -> None:
     assert previous_names(moved, "apis", "orders-v2") == []  # a prefix of the name, not of its keys
     assert previous_names(moved, "entraApps", "orders-app/Orders.Read") == ["orders/Orders.Read"]
     assert previous_names(moved, "authConfigs", "orders") == []
+
+
+def test_a_renamed_auth_config_renames_the_bindings_named_after_it(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.replace("            name: orders-api-key\n", "") + "moved:\n  - {from: authConfigs.orders, to: authConfigs.orders-key}\n"
+    spec.write_text(text, encoding="utf-8")
+    moved = load_spec(spec).spec.moved
+    assert [(m.kind, m.from_path, m.to_path) for m in moved] == [
+        ("authConfig", "authConfigs.orders", "authConfigs.orders-key"),
+        # the access entry has no `name`: its binding was `orders`, it is `orders-key` now
+        ("access", "apis.orders.versions.v1-0.access[orders]", "apis.orders.versions.v1-0.access[orders-key]"),
+    ]
+    assert moved[1].effect() == (
+        "apis.orders.versions.v1-0.access[orders] → apis.orders.versions.v1-0.access[orders-key]: Azure has no rename: `pulumi up` replaces "
+        "access entry (binding) 'orders/v1-0/orders' by 'orders/v1-0/orders-key'; managed groups (`via: group`) are kept, renamed in place"
+    )
