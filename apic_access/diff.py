@@ -24,7 +24,7 @@ from .import_ids import arm_id
 from .plan import PREVIEW_RESOURCE_TYPE, describe, short_type
 from .recorder import COMPUTED, PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
-ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "leave")
+ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "forget", "leave")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
 NEW_VALUE = "[another value, unknown until apply]"  # an Azure-made value of a new resource
 
@@ -51,6 +51,7 @@ class Entry:
     # False for a delete where `pulumi state delete` would keep nothing real in Azure: a part of
     # an app or a resource deleted in the same run (Entra or ARM deletes it with its owner)
     keepable: bool = True
+    destroy_deletes: bool = False  # a resource left behind (left_behind) that `pulumi destroy` would delete in Azure
 
     @property
     def paths(self) -> list[str]:
@@ -83,7 +84,7 @@ class Diff:
 
     @property
     def removed(self) -> list[Registration]:
-        return [e.resource for e in self.of("delete", "retain")]
+        return [e.resource for e in self.of("delete", "retain", "forget")]
 
     @property
     def changed(self) -> list[Entry]:
@@ -96,7 +97,7 @@ class Diff:
         """Replacements and deletions first: they are what a reviewer must not miss."""
         c = self.counts()
         if c["leave"] and c["leave"] == len(self.entries):  # a deleted stack file (left_behind)
-            destroyed = sum(1 for e in self.entries if not e.resource.options.get("retainOnDelete"))
+            destroyed = sum(1 for e in self.entries if e.destroy_deletes)
             return (
                 f"{c['leave']} left in Azure, deployed by no pipeline; nothing is deleted in Azure "
                 f"(`pulumi destroy --stack {self.stack}` would delete {destroyed} of them)"
@@ -110,6 +111,7 @@ class Diff:
             "protect": "to protect",
             "unprotect": "to unprotect",
             "retain": "to drop from the stack but keep in Azure",
+            "forget": "to drop from the stack only (nothing in Azure)",
             "leave": "left in Azure, deployed by no pipeline",
         }
         return ", ".join(f"{c[a]} {words[a]}" for a in ACTIONS if c[a] or a in ("replace", "delete", "create", "update"))
@@ -119,12 +121,14 @@ def left_behind(d: Diff) -> None:
     """The stack file is deleted: nothing runs `pulumi up` or `pulumi destroy` for the stack any
     more (the deploy workflow deploys the stacks whose files exist), so everything it manages
     stays in Azure and in its state. What `pulumi destroy` would do is said per resource."""
+    said = {
+        "retain": "`pulumi destroy` would leave it in Azure (retainOnDelete)",
+        "forget": "`pulumi destroy` would delete nothing in Azure for it (an import)",
+        "delete": f"`pulumi destroy --stack {d.stack}` would delete it in Azure",
+    }
     for e in d.entries:
-        kept = e.action == "retain"
-        e.action, e.notes = "leave", [
-            "`pulumi destroy` would leave it in Azure (retainOnDelete)" if kept else f"`pulumi destroy --stack {d.stack}` would delete it in Azure",
-            *(n for n in e.notes if n.startswith("protected")),
-        ]
+        e.destroy_deletes = e.action == "delete"
+        e.action, e.notes = "leave", [said[e.action], *(n for n in e.notes if n.startswith("protected"))]
 
 
 def changed_values(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
@@ -261,10 +265,7 @@ def _with_their_owner(out: Diff) -> None:
     ids = {rid: e.resource for e in deletes if (rid := _any_id(e.resource))}
     for e in deletes:
         r = e.resource
-        if r.type in NOTHING_TO_DELETE:
-            e.keepable = False
-            e.notes.append("nothing to delete in Azure: the import is gone from the stack, what it imported stays in the definition")
-        elif r.type.startswith("azuread:index/application") or r.type == "azuread:index/servicePrincipal:ServicePrincipal":
+        if r.type.startswith("azuread:index/application") or r.type == "azuread:index/servicePrincipal:ServicePrincipal":
             if r.type != _APP and r.parent in apps:
                 e.keepable = False
                 e.notes.append(f"Entra deletes it with app {apps[r.parent]}")
@@ -385,6 +386,8 @@ def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) 
 def _removal(r: Registration, head_ids: dict[str, Registration], existing: set[str]) -> Entry:
     if r.options.get("retainOnDelete"):
         return Entry("retain", r, notes=["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"])
+    if r.type in NOTHING_TO_DELETE:
+        return Entry("forget", r, notes=["nothing to delete in Azure: what it imported stays in the definition for as long as the definition does"])
     entry = Entry("delete", r)
     rid = _arm_id(r)
     if rid and rid in existing:
@@ -499,6 +502,7 @@ def _headline(e: Entry) -> str:
         "protect": "protect",
         "unprotect": "unprotect",
         "retain": "retain",
+        "forget": "forget (nothing in Azure to delete)",
         "leave": "left in Azure (no pipeline deploys it)",
     }[e.action]
 
@@ -510,7 +514,7 @@ def _details(e: Entry, placeholders: dict[str, str]) -> list[str]:
             lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it")
         else:
             lines.append(f"renamed from {e.renamed_from.name} (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure")
-    if e.action in ("create", "delete", "retain", "leave"):
+    if e.action in ("create", "delete", "retain", "forget", "leave"):
         detail = describe(e.resource, placeholders)
         if detail:
             lines.append(detail)
@@ -544,7 +548,7 @@ def to_json(d: Diff) -> str:
                 out["keepInAzure"] = f"{e.keep_command} (before pulumi up)"
         if e.action == "leave":
             out["deletedInAzure"] = False
-            out["destroyDeletes"] = not r.options.get("retainOnDelete")
+            out["destroyDeletes"] = e.destroy_deletes
         if e.notes:
             out["notes"] = e.notes
         return out
@@ -593,7 +597,7 @@ def to_text(d: Diff) -> str:
     if d.empty:
         return "\n".join([*note, f"No changes for stack '{d.stack}'."]) + "\n"
     lines = [*note, f"Stack '{d.stack}': {d.summary()}"]
-    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "rename": "~", "protect": "~", "unprotect": "~", "retain": "-", "leave": "="}
+    marks = {"create": "+", "delete": "-", "replace": "+-", "update": "~", "rename": "~", "protect": "~", "unprotect": "~", "retain": "-", "forget": "-", "leave": "="}
     for e in d.entries:
         lines.append(f"  {marks[e.action]} {short_type(e.resource.type)} {e.resource.name}: {_headline(e)}")
         lines += [f"      {x}" for x in _details(e, d.placeholders)]

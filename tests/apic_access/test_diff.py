@@ -118,7 +118,7 @@ def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) ->
     end = text.index("\nportal:")
     (config / "dev.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     d = diff_of(before / "dev.yaml", config / "dev.yaml", "dev")
-    assert d.entries and {e.action for e in d.entries} == {"delete"}
+    assert d.entries and {e.action for e in d.entries} == {"delete", "forget"}
     # `pulumi state delete` keeps something in Azure only for what Azure does not delete with
     # the API anyway: the API itself and the role assignments (separate objects)
     offered = {(e.resource.type.rsplit(":", 1)[-1], e.resource.name) for e in d.entries if e.keep_command == f"pulumi state delete '{e.resource.urn}'"}
@@ -129,9 +129,12 @@ def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) ->
     }
     by_name = {e.resource.name: e for e in d.entries}
     assert by_name["partner-orders/v1-0"].notes == ["Azure deletes it with apicenter:Api partner-orders"]
-    assert by_name["partner-orders/v1-0/openapi/import"].notes == [
-        "nothing to delete in Azure: the import is gone from the stack, what it imported stays in the definition"
-    ]
+    # an import: deleting it deletes nothing in Azure
+    assert (by_name["partner-orders/v1-0/openapi/import"].action, by_name["partner-orders/v1-0/openapi/import"].notes) == (
+        "forget",
+        ["nothing to delete in Azure: what it imported stays in the definition for as long as the definition does"],
+    )
+    assert d.summary() == "0 to replace, 8 to delete in Azure, 0 to create, 0 to update in place, 1 to drop from the stack only (nothing in Azure)"
     text = diff.to_text(d)
     assert "to keep it in Azure" not in text.split("  - apicenter:ApiVersion partner-orders/v1-0: delete (deleted in Azure)\n")[1].split("\n  - ")[0]
     assert all("existing" not in " ".join(e.notes) for e in d.entries)
@@ -388,7 +391,7 @@ def test_a_deleted_stack_file_shows_every_resource_it_leaves(capsys: pytest.Capt
         "the deploy workflow runs `pulumi up` for the stacks whose files exist, so the resources below stay in Azure and in the stack's state, "
         "managed by no pipeline. To delete them, run `pulumi destroy --stack prod` before the stack file goes (then `pulumi stack rm prod`); "
         "to keep managing them, keep the stack file.",
-        "Stack 'prod': 33 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack prod` would delete 31 of them)",
+        "Stack 'prod': 33 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack prod` would delete 30 of them)",
     ]
     i = lines.index("  = apicenter:Service contoso-apis-prod: left in Azure (no pipeline deploys it)")
     assert lines[i + 1 : i + 4] == [
@@ -473,7 +476,7 @@ def test_an_entra_app_renamed_with_moved_is_kept(config: Path, capsys: pytest.Ca
     azuread = [r for r in d["resources"] if r["type"].startswith("azuread:")]
     # the app and every part of it: renamed in the stack, nothing deleted, created or replaced
     assert sorted((r["action"], r["type"], r["name"], r["renamedFrom"]["name"]) for r in azuread) == [("rename", *part) for part in AZUREAD_PARTS]
-    assert d["summary"] == {"replace": 1, "delete": 0, "create": 0, "update": 1, "rename": 9, "protect": 0, "unprotect": 0, "retain": 0, "leave": 0}
+    assert d["summary"] == {"replace": 1, "delete": 0, "create": 0, "update": 1, "rename": 9, "protect": 0, "unprotect": 0, "retain": 0, "forget": 0, "leave": 0}
     # the client secret's vault secret was named after the key (the default): Azure has no rename
     secret = next(r for r in d["resources"] if r["type"] == "azure-native:keyvault:Secret")
     assert (secret["action"], secret["name"], secret["renamedFrom"]["name"]) == ("replace", "kv-contoso-dev/petstore-app-client-secret", "kv-contoso-dev/petstore-oauth-client-secret")

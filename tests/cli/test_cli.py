@@ -129,7 +129,7 @@ def test_diff_adding_one_api_shows_only_its_resources(capsys: pytest.CaptureFixt
     d = json.loads(out)
     assert code == 0
     assert [(r["action"], r["name"]) for r in d["resources"]] == [("create", "orders"), ("create", "orders/v1-0")]
-    assert d["summary"] == {"replace": 0, "delete": 0, "create": 2, "update": 0, "rename": 0, "protect": 0, "unprotect": 0, "retain": 0, "leave": 0}
+    assert d["summary"] == {"replace": 0, "delete": 0, "create": 2, "update": 0, "rename": 0, "protect": 0, "unprotect": 0, "retain": 0, "forget": 0, "leave": 0}
 
 
 def test_diff_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
