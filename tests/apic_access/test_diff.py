@@ -635,3 +635,43 @@ def test_without_stack_every_changed_stack_is_diffed(capsys: pytest.CaptureFixtu
     assert code == 2 and out.splitlines()[1] == "Stack 'staging': 2 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack staging` would delete 2 of them)"
     code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "dev", "--exit-code", "--format", "text", "--quiet")
     assert (code, out) == (0, "No changes for stack 'dev'.\n")
+
+
+def test_environment_vault_secret_and_version_renamed_with_moved_are_replaced(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    spec = config / "dev.yaml"
+    text = spec.read_text(encoding="utf-8")
+    for old, new in (
+        ("  partner-env:\n", "  partners-env:\n"),
+        ("environment: partner-env", "environment: partners-env"),
+        ("    petstore-api-key:\n      fromConfig", "    petstore-key:\n      fromConfig"),
+        ("secret: petstore-api-key", "secret: petstore-key"),
+        ("      v2-0:\n", "      v2-1:\n"),
+        ("definition: v2-0/openapi", "definition: v2-1/openapi"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    spec.write_text(
+        text
+        + "\nmoved:\n  - {from: environments.partner-env, to: environments.partners-env}\n"
+        + "  - {from: keyVault.secrets.petstore-api-key, to: keyVault.secrets.petstore-key}\n"
+        + "  - {from: apis.petstore.versions.v2-0, to: apis.petstore.versions.v2-1}\n",
+        encoding="utf-8",
+    )
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "json", "--quiet")
+    d = json.loads(out)
+    # Azure names each of these by its key: replaced, each paired with what it was (no delete, no create)
+    assert sorted((r["action"], r["name"], r.get("renamedFrom", {}).get("name")) for r in d["resources"]) == [
+        ("replace", "kv-contoso-dev/petstore-key", "kv-contoso-dev/petstore-api-key"),
+        ("replace", "partners-env", "partner-env"),
+        ("replace", "petstore/v2-1", "petstore/v2-0"),
+        ("replace", "petstore/v2-1/openapi", "petstore/v2-0/openapi"),
+        ("replace", "petstore/v2-1/openapi/import", "petstore/v2-0/openapi/import"),
+        ("replace", "petstore/v2-1/petstore-oauth-preview", "petstore/v2-0/petstore-oauth-preview"),
+        ("replace", "petstore/v2-1/petstore-oauth-preview/users/bob@contoso.com", "petstore/v2-0/petstore-oauth-preview/users/bob@contoso.com"),
+        # what refers to them by name follows in place
+        ("update", "partner-orders/partner", None),
+        ("update", "petstore-key", None),
+        ("update", "petstore/dev-v2", None),
+    ]
