@@ -20,9 +20,9 @@ from apic_access.azure import arm
 from apic_access.config.model import Spec
 
 from . import markdown as md
-from .import_ids import arm_id
-from .plan import PREVIEW_RESOURCE_TYPE, describe, short_type
-from .recorder import COMPUTED, PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
+from .diff_notes import NOTHING_TO_DELETE, Renewed, arm_id_of, duplicate_identifier_uris, region_moves, renewed, unknown_paths, with_their_owner
+from .plan import describe, short_type
+from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
 ACTIONS = ("replace", "delete", "create", "update", "rename", "protect", "unprotect", "retain", "forget", "leave")
 MAX_VALUE = 80  # characters of a value shown; longer ones are shortened in the middle
@@ -117,20 +117,6 @@ class Diff:
         return ", ".join(f"{c[a]} {words[a]}" for a in ACTIONS if c[a] or a in ("replace", "delete", "create", "update"))
 
 
-def left_behind(d: Diff) -> None:
-    """The stack file is deleted: nothing runs `pulumi up` or `pulumi destroy` for the stack any
-    more (the deploy workflow deploys the stacks whose files exist), so everything it manages
-    stays in Azure and in its state. What `pulumi destroy` would do is said per resource."""
-    said = {
-        "retain": "`pulumi destroy` would leave it in Azure (retainOnDelete)",
-        "forget": "`pulumi destroy` would delete nothing in Azure for it (an import)",
-        "delete": f"`pulumi destroy --stack {d.stack}` would delete it in Azure",
-    }
-    for e in d.entries:
-        e.destroy_deletes = e.action == "delete"
-        e.action, e.notes = "leave", [said[e.action], *(n for n in e.notes if n.startswith("protected"))]
-
-
 def changed_values(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
     """(path, old, new) for every input whose value differs between `a` and `b`."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -159,14 +145,6 @@ def _ignored(path: str, ignore: list[str]) -> bool:
     return any(path == i or path.startswith((i + ".", i + "[")) for i in ignore)
 
 
-def _arm_id(r: Registration) -> str | None:
-    try:
-        rid = arm_id(r, PLACEHOLDER_SUBSCRIPTION)
-    except KeyError:
-        return None
-    return rid.lower() if rid else None
-
-
 def existing_ids(spec: Spec) -> set[str]:
     """Lower-case ARM ids (placeholder subscription) of everything the spec marks `existing: true`."""
     ac = spec.api_center
@@ -189,7 +167,8 @@ def existing_ids(spec: Spec) -> set[str]:
 
 
 def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> Diff:
-    """Compare by URN, so a renamed spec key shows as a delete and a create.
+    """Compare by URN, and a HEAD resource whose alias (a `moved` rename) is a BASE URN with that
+    one; a key renamed without `moved` shows as a delete and a create.
 
     `existing`: lower-case ARM ids HEAD's spec marks `existing: true`, so a managed resource
     flipped to existing is named as such.
@@ -204,151 +183,36 @@ def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> 
             was[urn] = alias
     created = sorted(new.keys() - old.keys() - was.keys())
     deleted = sorted(old.keys() - new.keys() - set(was.values()))
-    renewed = _renewed(old, new, created, deleted)
+    renewal_of = renewed(old, new, created, deleted)
     for urn in created:
         out.entries.append(Entry("create", new[urn]))
     for urn in sorted(old.keys() & new.keys()) + sorted(was):
         before = old[was.get(urn, urn)]
-        entry = _compare(before, new[urn], renewed)
+        entry = _compare(before, new[urn], renewal_of)
         if urn in was:
             entry = entry or Entry("rename", new[urn])
             entry.renamed_from = before
         if entry:
             out.entries.append(entry)
-    head_ids = {rid: r for r in new.values() if (rid := _arm_id(r))}
+    head_ids = {rid: r for r in new.values() if (rid := arm_id_of(r))}
     for urn in deleted:
         out.entries.append(_removal(old[urn], head_ids, existing or set()))
-    _with_their_owner(out)
-    _duplicate_identifier_uris(out, old, deleted)
-    _region_moves(out)
+    with_their_owner(out)
+    duplicate_identifier_uris(out, old, deleted)
+    region_moves(out)
     order = {a: i for i, a in enumerate(ACTIONS)}
     out.entries.sort(key=lambda e: order[e.action])  # stable: URN order within an action
     return out
 
 
-@dataclass(frozen=True)
-class _Renewed:
-    """Resources created in the place of deleted ones of their type (a renamed key without
-    `moved`). Values only Azure knows (a client id) read `[unknown until apply]` on both
-    sides, yet a new resource's are new ones."""
-
-    created: dict[str, Registration]  # by HEAD URN
-    deleted: dict[str, Registration]  # by BASE URN
-
-    def new_source(self, a: Registration, b: Registration) -> tuple[Registration, Registration] | None:
-        """(deleted, new) when `b` takes values from a new resource where `a` took them from a
-        deleted one of its type."""
-        before = {self.deleted[d].type: self.deleted[d] for d in a.dependencies if d in self.deleted}
-        found = [(before[self.created[d].type], self.created[d]) for d in b.dependencies if d in self.created and self.created[d].type in before]
-        # the value only Azure knows comes from a type that has such values (an app's client id)
-        found.sort(key=lambda pair: pair[1].type not in COMPUTED)
-        return found[0] if found else None
-
-
-def _renewed(old: dict[str, Registration], new: dict[str, Registration], created: list[str], deleted: list[str]) -> _Renewed:
-    types = {old[u].type for u in deleted} & {new[u].type for u in created}
-    return _Renewed({u: new[u] for u in created if new[u].type in types}, {u: old[u] for u in deleted if old[u].type in types})
-
-
-_IDENTIFIER_URI = "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri"
-_APP = "azuread:index/applicationRegistration:ApplicationRegistration"
-# deleting these changes nothing in Azure: an import is undone only by deleting its definition
-NOTHING_TO_DELETE = ("pulumi-python:dynamic/apicenter:DefinitionImport",)
-
-
-def _with_their_owner(out: Diff) -> None:
-    """Deletes that go with their owner, deleted in the same run: an app's parts and service
-    principal with the app, an ARM resource with the one its id is under. Keeping such a
-    resource out of the state keeps nothing, so no `pulumi state delete` is offered."""
-    deletes = out.of("delete")
-    apps = {e.resource.parent: e.resource.name for e in deletes if e.resource.type == _APP}
-    ids = {rid: e.resource for e in deletes if (rid := _any_id(e.resource))}
-    for e in deletes:
-        r = e.resource
-        if r.type.startswith("azuread:index/application") or r.type == "azuread:index/servicePrincipal:ServicePrincipal":
-            if r.type != _APP and r.parent in apps:
-                e.keepable = False
-                e.notes.append(f"Entra deletes it with app {apps[r.parent]}")
-        elif (rid := _any_id(r)) and (owner := next((o for i, o in ids.items() if rid.startswith(i + "/") and not any(x.lower() in rid for x in arm.CASCADE_EXCLUDES)), None)):
-            e.keepable = False
-            e.notes.append(f"Azure deletes it with {short_type(owner.type)} {owner.name}")
-
-
-def _any_id(r: Registration) -> str | None:
-    """An ARM id, also of the preview types our own provider writes (bindings, auth configs)."""
-    rid = r.inputs.get("resourceId") if r.type == PREVIEW_RESOURCE_TYPE else None
-    return rid.lower() if isinstance(rid, str) else _arm_id(r)
-
-
-_RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
-
-
-def _region_moves(out: Diff) -> None:
-    """A new `location` replaces the resource group, the API center and the vault. Azure moves
-    none of them between regions, and names outlive a delete: say what a move really takes."""
-    for e in out.of("replace"):
-        moved = next((c for c in e.changes if c.path == "location"), None)
-        if moved is None:
-            continue
-        e.notes = [n for n in e.notes if not n.startswith("its Azure id stays the same")]
-        e.notes.append(
-            f"Azure does not move it from {moved.old} to {moved.new}: the replacement has the same name, and Azure refuses to create it "
-            f"while the old one exists, so `pulumi up` fails here unless the old one is deleted first"
-        )
-        if e.resource.type != _RESOURCE_GROUP:
-            continue
-        group = str(e.resource.inputs.get("resourceGroupName") or e.resource.name)
-        inside = sorted(f"{short_type(x.resource.type)} {x.resource.name}" for x in out.entries if x is not e and x.resource.inputs.get("resourceGroupName") == group)
-        listed = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5 else "")
-        e.notes.append(f"deleting resource group {group} deletes everything in it" + (f" ({listed}, and anything else in it)" if inside else "") + ", then it is created empty")
-        taken = []
-        for x in out.entries:
-            i = x.resource.inputs
-            if x.resource.inputs.get("resourceGroupName") != group:
-                continue
-            if x.resource.type == "azure-native:keyvault:Vault":
-                props: dict[str, Any] = i["properties"] if isinstance(i.get("properties"), dict) else {}
-                days = props.get("softDeleteRetentionInDays", 90)
-                purge = "purge protection: it cannot be purged, " if props.get("enablePurgeProtection") else ""
-                taken.append(f"Key Vault {x.resource.name} ({purge}its name stays taken in every region for {days} days)")
-            elif x.resource.type == "azure-native:apicenter:Service":
-                taken.append(f"API center {x.resource.name} (soft-deleted: its name stays taken until it is purged or restored)")
-        if taken:
-            e.notes.append("names that stay taken after the delete: " + "; ".join(taken))
-
-
-def _duplicate_identifier_uris(out: Diff, old: dict[str, Registration], deleted: list[str]) -> None:
-    """Pulumi creates before it deletes: a new app that claims the identifier URI of an app
-    deleted in the same run is refused by Entra (identifier URIs are unique in a tenant)."""
-    held = {str(old[u].inputs.get("identifierUri")).lower(): old[u] for u in deleted if old[u].type == _IDENTIFIER_URI}
-    for e in out.of("create"):
-        uri = e.resource.inputs.get("identifierUri")
-        if e.resource.type != _IDENTIFIER_URI or not isinstance(uri, str) or uri == UNKNOWN or uri.lower() not in held:
-            continue
-        gone = held[uri.lower()]
-        e.notes.append(
-            f"Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes {gone.name}, which holds {shown(uri, out.placeholders)}: "
-            "this create fails. If the app's key was renamed, add a `moved` entry (the app is kept, with its client id); "
-            "otherwise give the new app another identifierUri"
-        )
-
-
-def _unknown_paths(value: Any, prefix: str = "") -> list[str]:
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _unknown_paths(v, f"{prefix}.{k}" if prefix else k)]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _unknown_paths(v, f"{prefix}[{i}]")]
-    return [prefix] if value == UNKNOWN else []
-
-
-def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) -> Entry | None:
+def _compare(a: Registration, b: Registration, renewal_of: Renewed | None = None) -> Entry | None:
     ignore = list(b.options.get("ignoreChanges", []))
     declared = list(b.options.get("replaceOnChanges", []))
     changes = []
     # an input only Azure knows, from a dependency that is a new resource in the place of the one
     # the base depended on: unknown on both sides, but not the same value
-    renewal = renewed.new_source(a, b) if renewed else None
-    unknown = set(_unknown_paths(a.inputs)) & set(_unknown_paths(b.inputs)) if renewal else set()
+    renewal = renewal_of.new_source(a, b) if renewal_of else None
+    unknown = set(unknown_paths(a.inputs)) & set(unknown_paths(b.inputs)) if renewal else set()
     for path in sorted(unknown):
         if not _ignored(path, ignore):
             forces = arm.forces_replacement(b.type, path) or ("the program's replaceOnChanges option" if _ignored(path, declared) else None)
@@ -378,7 +242,7 @@ def _compare(a: Registration, b: Registration, renewed: _Renewed | None = None) 
         entry.mode = "delete-before-create" if first else "create-before-delete"
         if was and now:
             entry.notes.append("protected: `pulumi up` refuses to replace it until `protect` is turned off")
-        if not first and _arm_id(a) is not None and _arm_id(a) == _arm_id(b):
+        if not first and arm_id_of(a) is not None and arm_id_of(a) == arm_id_of(b):
             entry.notes.append("its Azure id stays the same, so the create reaches the resource it replaces before that one is deleted: check `pulumi preview`")
     return entry
 
@@ -389,7 +253,7 @@ def _removal(r: Registration, head_ids: dict[str, Registration], existing: set[s
     if r.type in NOTHING_TO_DELETE:
         return Entry("forget", r, notes=["nothing to delete in Azure: what it imported stays in the definition for as long as the definition does"])
     entry = Entry("delete", r)
-    rid = _arm_id(r)
+    rid = arm_id_of(r)
     if rid and rid in existing:
         entry.notes.append("now `existing: true` in the spec, but the stack created it: `pulumi up` deletes it in Azure")
     if r.options.get("protect"):

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from apic_access import diff as diff_mod
-from apic_access import options, revisions
+from apic_access import diff_notes, options, revisions
 from apic_access.config.spec import load_spec
 from apic_access.errors import CommandError
 from apic_access.progress import Progress
@@ -86,7 +86,7 @@ def _diff(base_side: revisions.Side, head_side: revisions.Side, stack: str, prog
     existing = diff_mod.existing_ids(load_spec(head_side.spec, stack=stack).spec) if head_side.spec is not None else None
     d = diff_mod.diff(base, head, existing)
     if head_side.whole and not head_side.sf.exists and base_side.spec is not None:
-        diff_mod.left_behind(d)
+        diff_notes.left_behind(d)
     d.note = "\n".join(revisions.notes(base_side, head_side, stack)) or None
     return d
 
