@@ -143,3 +143,19 @@ def test_an_object_id_answered_for_a_name_shows_as_itself(dev: Recording) -> Non
     assert inputs["principalId"] == real
     assert inputs["roleAssignmentName"] == arm.assignment_name(inputs["scope"], arm.CREDENTIAL_ACCESS_READER, real)
     assert ALICE not in plan.dumps(known) and TESTERS in plan.dumps(known)
+
+
+def test_moved_renames_are_listed_with_what_they_do() -> None:
+    plan_mod = plan
+    rec = Recording("apic-access", "dev", moved=["apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'"])
+    assert plan_mod.to_table(rec).splitlines()[-2:] == [
+        "Renamed keys (moved):",
+        "    apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'",
+    ]
+    assert plan_mod.to_markdown(rec).splitlines()[-3:] == [
+        "**Renamed keys (`moved`):**",
+        "",
+        "- apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'",
+    ]
+    assert plan_mod.to_json(rec)["moved"] == rec.moved
+    assert "moved" not in plan_mod.to_json(Recording("apic-access", "dev"))
