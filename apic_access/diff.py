@@ -20,7 +20,7 @@ from apic_access.azure import arm
 from apic_access.config.model import Spec
 
 from . import markdown as md
-from .diff_notes import NOTHING_TO_DELETE, Renewed, arm_id_of, duplicate_identifier_uris, region_moves, renewed, unknown_paths, with_their_owner
+from .diff_notes import NOTHING_TO_DELETE, Renewed, arm_id_of, duplicate_identifier_uris, new_apps, region_moves, renewed, unknown_paths, with_their_owner
 from .plan import describe, short_type
 from .recorder import PLACEHOLDER_SUBSCRIPTION, SECRET, UNKNOWN, Recording, Registration, shown
 
@@ -199,6 +199,7 @@ def diff(base: Recording, head: Recording, existing: set[str] | None = None) -> 
         out.entries.append(_removal(old[urn], head_ids, existing or set()))
     with_their_owner(out)
     duplicate_identifier_uris(out, old, deleted)
+    new_apps(out)
     region_moves(out)
     order = {a: i for i, a in enumerate(ACTIONS)}
     out.entries.sort(key=lambda e: order[e.action])  # stable: URN order within an action

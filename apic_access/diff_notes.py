@@ -134,6 +134,19 @@ def region_moves(out: Diff) -> None:
             e.notes.append("names that stay taken after the delete: " + "; ".join(taken))
 
 
+def new_apps(out: Diff) -> None:
+    """An Entra app deleted while another is created: most likely a renamed key, which without
+    `moved` makes a new app (a new client id for every auth config that uses it)."""
+    gone = [e for e in out.of("delete") if e.resource.type == _APP]
+    made = [e for e in out.of("create") if e.resource.type == _APP]
+    if len(gone) == 1 and len(made) == 1:
+        old, new = gone[0].resource.name, made[0].resource.name
+        gone[0].notes.append(
+            f"a new app {new} is created in this run: if entraApps.{old} was renamed to entraApps.{new}, add "
+            f"`moved: [{{from: entraApps.{old}, to: entraApps.{new}}}]` to the spec, and the app is kept with its client id"
+        )
+
+
 def duplicate_identifier_uris(out: Diff, old: dict[str, Registration], deleted: list[str]) -> None:
     """Pulumi creates before it deletes: a new app that claims the identifier URI of an app
     deleted in the same run is refused by Entra (identifier URIs are unique in a tenant)."""

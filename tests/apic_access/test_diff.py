@@ -527,7 +527,13 @@ def test_an_entra_app_renamed_without_moved_is_a_new_app(config: Path, capsys: p
     i = lines.index("  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Read: delete (deleted in Azure)")
     assert lines[i + 1 : i + 3] == ["      Entra deletes it with app petstore-oauth", "  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Write: delete (deleted in Azure)"]
     urn = "urn:pulumi:dev::apic-access::apic-access:index:EntraApp$azuread:index/applicationRegistration:ApplicationRegistration::petstore-oauth"
-    assert f"      to keep it in Azure: `pulumi state delete '{urn}'` before `pulumi up`" in lines
+    i = lines.index("  - azuread:ApplicationRegistration petstore-oauth: delete (deleted in Azure)")
+    assert lines[i + 1 : i + 4] == [
+        "      displayName=Petstore API (dev)",
+        "      a new app petstore-app is created in this run: if entraApps.petstore-oauth was renamed to entraApps.petstore-app, add "
+        "`moved: [{from: entraApps.petstore-oauth, to: entraApps.petstore-app}]` to the spec, and the app is kept with its client id",
+        f"      to keep it in Azure: `pulumi state delete '{urn}'` before `pulumi up`",
+    ]
 
 
 def test_an_api_renamed_with_moved_is_replaced_in_azure(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
