@@ -64,6 +64,7 @@ def to_json(rec: Recording) -> dict[str, Any]:
         ],
         "outputs": rec.shown(rec.outputs),
         "roleAssignments": role_assignments(rec),
+        **({"moved": rec.moved} if rec.moved else {}),
     }
 
 
@@ -154,7 +155,14 @@ def to_table(rec: Recording) -> str:
             lines.append(f"    {key}: {text if len(text) <= 120 else text[:117] + '...'}")
     counts = Counter(short_type(r.type) for r in rec.resources if r.custom)
     lines += ["", "Summary: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())), budget_line(rec)]
+    lines += moved_lines(rec)
     return "\n".join(lines) + "\n"
+
+
+def moved_lines(rec: Recording) -> list[str]:
+    """The spec's `moved` renames, each with what `pulumi up` does about it (a plan shows the
+    stack as if new, so the names a stack held before are told here)."""
+    return ["", "Renamed keys (moved):", *(f"    {line}" for line in rec.moved)] if rec.moved else []
 
 
 def to_markdown(rec: Recording) -> str:
@@ -177,5 +185,6 @@ def to_markdown(rec: Recording) -> str:
         *(f"| {md.code(short_type(r.type))} | {md.code(r.name)} | {md.cell(_detail(r, rec.placeholders))} |" for r in rec.resources if r.custom),
         "",
         "</details>",
+        *(["", "**Renamed keys (`moved`):**", "", *(f"- {md.cell(line)}" for line in rec.moved)] if rec.moved else []),
     ]
     return "\n".join(lines) + "\n"

@@ -50,7 +50,7 @@ _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _FAKE_IDS = uuid.UUID("8d6f4a2e-51b3-4c07-9e1d-3a5b7c9d0e2f")
 
 # Output properties only Azure knows: unknown in a preview, as in `pulumi preview`.
-_COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
+COMPUTED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "azure-native:apicenter:Service": (("identity", "principalId"), ("identity", "tenantId")),
     "azure-native:managedidentity:UserAssignedIdentity": (("principalId",), ("clientId",), ("tenantId",)),
     "azuread:index/application:Application": (("clientId",), ("objectId",)),
@@ -109,6 +109,7 @@ class Recording:
     invokes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     invoke_providers: list[str] = field(default_factory=list)  # the provider reference of each invoke ("" for the default)
     budget: Budget | None = None  # the whole spec's role assignments (all shards), from the model
+    moved: list[str] = field(default_factory=list)  # what `pulumi up` does about each `moved` rename
     # stand-in GUID -> what it stands for (`<object id of user alice@contoso.com>`, DERIVED):
     # the program needs GUIDs, a reviewer must not take them for real ones
     placeholders: dict[str, str] = field(default_factory=dict)
@@ -201,7 +202,7 @@ class _Mocks(pulumi.runtime.Mocks):
             # inputs list the ids; the provider returns a map of id -> identity details
             identity = dict(identity, userAssignedIdentities={i: {} for i in identity["userAssignedIdentities"]})
             state["identity"] = identity
-        for path in _COMPUTED.get(args.typ, ()):
+        for path in COMPUTED.get(args.typ, ()):
             target = state
             for part in path[:-1]:
                 target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}
@@ -284,6 +285,10 @@ class _Monitor(pulumi_mocks.MockMonitor):
             named = sorted(a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name)
             if named:  # names this resource had before (the SDK's own type aliases are left out)
                 options["aliases"] = named
+                # the URNs Pulumi looks for in the state: the same parent types and type, the old
+                # name (a child's URN holds its parents' types, not their names), so `diff` pairs
+                # a renamed resource with the one it was
+                options["aliasUrns"] = [response.urn.rsplit("::", 1)[0] + "::" + n for n in named]
             self._add(
                 Registration(
                     urn=response.urn,
@@ -318,19 +323,19 @@ class _Monitor(pulumi_mocks.MockMonitor):
 
 def _spec_facts(
     spec_path: Path, stack: str, project: str, platform_stack: str | None, subscription: str
-) -> tuple[dict[str, str], dict[str, Any], Budget | None]:
+) -> tuple[dict[str, str], dict[str, Any], Budget | None, list[str]]:
     """Config for every secret the spec reads (a plan never needs the real values), the
     outputs the platform stack would have (the same spec deployed under the platform
     stack's own name, so a name that depends on ${stack} shows the mismatch offline), and
-    the spec's role-assignment budget."""
+    the spec's role-assignment budget, and what each `moved` rename does."""
     try:
         spec = load_spec(spec_path, stack=stack, project=project).spec
         platform_name = platform_stack.rsplit("/", 1)[-1] if platform_stack else stack
         ac = load_spec(spec_path, stack=platform_name, project=project).spec.api_center if platform_name != stack else spec.api_center
     except Exception:  # noqa: BLE001 - the program itself reports spec problems
-        return {}, {}, None
+        return {}, {}, None, []
     platform = {"apiCenterId": f"/subscriptions/{subscription}/resourceGroups/{ac.resource_group}/providers/Microsoft.ApiCenter/services/{ac.name}"}
-    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform, budget(spec)
+    return {f"apic-access:{key}": "plan-placeholder" for key in spec.config_secrets}, platform, budget(spec), [m.effect() for m in spec.moved]
 
 
 @contextmanager
@@ -393,7 +398,7 @@ def _record(
     spec_path = Path(spec_path).resolve()
     recording = Recording(project=project, stack=stack)
     subscription = subscription or PLACEHOLDER_SUBSCRIPTION
-    placeholders, platform_outputs, recording.budget = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
+    placeholders, platform_outputs, recording.budget, recording.moved = _spec_facts(spec_path, stack, project, (config or {}).get("apic-access:platformStack"), subscription)
     all_config = {**(placeholders if secret_placeholders else {}), **(config or {}), "apic-access:spec": str(spec_path)}
     mocks = _Mocks(recording, preview, platform_outputs, subscription=subscription, lookups=lookups, invoke=invoke)
     try:

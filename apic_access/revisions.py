@@ -14,6 +14,8 @@ they did there, wherever they live.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,8 +169,10 @@ def notes(base: Side, head: Side, stack: str) -> list[str]:
         return [f"`{name}` does not exist {at(base)}: stack '{stack}' is new, everything is created."]
     if head.whole and not head.sf.exists:
         return [
-            f"`{name}` does not exist {at(head)}: stack '{stack}' is no longer deployed. Its resources stay in Azure, "
-            f"managed by no pipeline, and `pulumi destroy --stack {stack}` would do what is listed below; keep the stack file to keep managing them."
+            f"`{name}` does not exist {at(head)}: stack '{stack}' is no longer deployed. Deleting a stack file deletes nothing in Azure: "
+            f"the deploy workflow runs `pulumi up` for the stacks whose files exist, so the resources below stay in Azure and in the stack's state, "
+            f"managed by no pipeline. To delete them, run `pulumi destroy --stack {stack}` before the stack file goes (then `pulumi stack rm {stack}`); "
+            "to keep managing them, keep the stack file."
         ]
     if base.spec is None:
         return [f"`{base.given}` does not exist: the stack is new, everything is created."]
@@ -193,6 +197,49 @@ def at(side: Side) -> str:
 
 def _value(value: str | None) -> str:
     return f"`{value}`" if value is not None else "(not set)"
+
+
+def stack_names_at(repo: Repository, rev: str) -> list[str]:
+    """The stacks whose Pulumi.<stack>.yaml exists at `rev`, in the project folder."""
+    repo.commit(rev, f"--base {rev}")
+    folder = f"{repo.project_rel}/" if repo.project_rel else ""
+    listed = repo.git("-C", str(repo.top(rev)), "ls-tree", "--name-only", rev, "--", folder or ".", what=f"--base {rev}").splitlines()
+    return sorted(n for p in listed if (n := _stack_name(Path(p).name)))
+
+
+def stack_names_here() -> list[str]:
+    return sorted(n for p in project_folder().glob("Pulumi.*.yaml") if p.is_file() and (n := _stack_name(p.name)))
+
+
+def _stack_name(file: str) -> str:
+    return file[len("Pulumi.") : -len(".yaml")] if file.startswith("Pulumi.") and file.endswith(".yaml") and file != "Pulumi.yaml" else ""
+
+
+def inputs_of(side: Side) -> tuple[str, ...] | None:
+    """Everything a side's recording reads, as text: the stack's settings, the spec and each base
+    it extends, and each definition file. Equal inputs record equal programs, so a stack whose
+    inputs are the same on both sides is unchanged. None: no stack (or no spec) there."""
+    if side.spec is None:
+        return None
+    from apic_access.config.definition_files import resolve_file
+    from apic_access.config.resolve import load_chain
+
+    out = [json.dumps(side.sf.values, sort_keys=True, default=str), side.shown]
+    try:
+        raw, sources, _ = load_chain(side.spec)
+    except Exception as exc:  # noqa: BLE001 - unreadable: recorded, the recording reports it
+        return (*out, f"unreadable: {exc}")
+    out += [s.text for s in sources]
+    apis = raw.get("apis") if isinstance(raw, dict) else None
+    for api in apis.values() if isinstance(apis, dict) else ():
+        versions = api.get("versions") if isinstance(api, dict) else None
+        for version in versions.values() if isinstance(versions, dict) else ():
+            definitions = version.get("definitions") if isinstance(version, dict) else None
+            for definition in definitions.values() if isinstance(definitions, dict) else ():
+                if isinstance(definition, dict) and isinstance(definition.get("file"), str):
+                    path = resolve_file(definition, definition["file"], str(side.spec))
+                    out.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else f"missing: {definition['file']}")
+    return tuple(out)
 
 
 def removed_since(rev: str) -> list[str]:

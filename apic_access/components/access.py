@@ -119,6 +119,7 @@ class Access(pulumi.ComponentResource):
                 display_name = arm.managed_group_names(ac.name, scope.label)[0]
                 assign(
                     f"{prefix}/group",
+                    aliases=ctx.aliases("apis", f"{prefix}/group"),
                     subscription_id=ctx.subscription_id,
                     scope=scope_id,
                     role=arm.CREDENTIAL_ACCESS_READER,
@@ -150,7 +151,7 @@ class Access(pulumi.ComponentResource):
                 parent=self,
                 depends_on=[on],
                 description=description,
-                aliases=[pulumi.Alias(name=written)] if ref != ref.lower() else None,
+                aliases=ctx.aliases("apis", f"{prefix}/{kind}/{ref.lower()}", *([written] if ref != ref.lower() else [])),
             )
 
     def _managed_group(self, ctx: Context, spec: ManagedGroup, prefix: str) -> azuread.Group:
@@ -170,7 +171,9 @@ class Access(pulumi.ComponentResource):
             # and later compares the list with Entra's, so an owner Entra already added is never
             # an "already exists" (unlike ApplicationOwner, see entra_app.py)
             owners=[ctx.deployer_object_id] if ctx.deployer_object_id else None,
-            opts=child(self),
+            # a renamed scope (`moved:`) keeps its group: the display name follows in place, while
+            # the mail nickname, which Entra cannot change in place, keeps the one it was made with
+            opts=child(self, aliases=ctx.aliases("apis", f"{prefix}/group"), ignore_changes=["mailNickname"]),
         )
         self.groups[spec.scope.label] = group
         seen: set[str] = set()
@@ -179,7 +182,8 @@ class Access(pulumi.ComponentResource):
             if object_id in seen:
                 continue
             seen.add(object_id)
-            azuread.GroupMember(f"{prefix}/group/{kind}/{ref.lower()}", group_object_id=group.object_id, member_object_id=object_id, opts=child(self, depends_on=[group]))
+            member = f"{prefix}/group/{kind}/{ref.lower()}"
+            azuread.GroupMember(member, group_object_id=group.object_id, member_object_id=object_id, opts=child(self, depends_on=[group], aliases=ctx.aliases("apis", member)))
         return group
 
     def _binding(
@@ -204,7 +208,7 @@ class Access(pulumi.ComponentResource):
             spec_paths=arm.binding_spec_paths(api, version, entry.binding),
             adopt=entry.adopt or ctx.adopt_all,
             what=f"binding '{entry.binding}' of {api}/{version}",
-            opts=child(self, depends_on=[version_res or service, auth_config]),
+            opts=child(self, depends_on=[version_res or service, auth_config], aliases=ctx.aliases("apis", logical)),
         )
         self.bindings[(api, version, entry.binding)] = scope
         return binding

@@ -58,7 +58,7 @@ class AuthConfig(pulumi.ComponentResource):
             spec_paths=arm.auth_config_spec_paths(cfg.name, entra_app=isinstance(s, OAuth2Scheme) and bool(s.entra_app), extra=cfg.extra_properties),
             adopt=cfg.adopt or ctx.adopt_all,
             what=f"auth config '{cfg.name}'",
-            opts=child(self, depends_on=[service, *depends_on]),
+            opts=child(self, depends_on=[service, *depends_on], aliases=ctx.aliases("authConfigs", cfg.name)),
         )
         self.register_outputs({"id": self.id})
 

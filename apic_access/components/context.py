@@ -52,6 +52,13 @@ class Context:
     def protect(self) -> bool:
         return self.spec.api_center.protect
 
+    def aliases(self, section: str, name: str, *also: str) -> list[pulumi.Alias] | None:
+        """Pulumi aliases of the resource of `section` named `name`: the names it had before the
+        spec's `moved` renames (and `also`, names it had for another reason), so Pulumi keeps it."""
+        names = [*also, *self.spec.previous_names(section, name), *(n for a in also for n in self.spec.previous_names(section, a))]
+        unique = [n for i, n in enumerate(names) if n != name and n not in names[:i]]
+        return [pulumi.Alias(name=n) for n in unique] or None
+
 
 def child(parent: pulumi.Resource, *, depends_on: Sequence[pulumi.Resource | None] | None = None, **kwargs: Any) -> pulumi.ResourceOptions:
     """Options for a resource owned by `parent`; depends_on lists only real prerequisites."""

@@ -55,31 +55,34 @@ class EntraApp(pulumi.ComponentResource):
             display_name=app.display_name,
             sign_in_audience=app.sign_in_audience,
             requested_access_token_version=2,
-            opts=child(self, protect=ctx.protect()),
+            opts=child(self, protect=ctx.protect(), aliases=ctx.aliases("entraApps", app.key)),
         )
         reg = self.application.id
         self.client_id = self.application.client_id
-        part = child(self, depends_on=[self.application])
+
+        def part(name: str, *also: str) -> pulumi.ResourceOptions:
+            # a renamed key (`moved:`) keeps every part: the app's Azure identity does not depend on it
+            return child(self, depends_on=[self.application], aliases=ctx.aliases("entraApps", name, *also))
 
         spa = list(app.spa_redirect_uris)
         if app.portal_redirect:
             spa = [*arm.portal_hosts(ac.name, ac.location), *spa]
         if spa:
-            azuread.ApplicationRedirectUris(f"{app.key}/spa", application_id=reg, type="SPA", redirect_uris=spa, opts=part)
+            azuread.ApplicationRedirectUris(f"{app.key}/spa", application_id=reg, type="SPA", redirect_uris=spa, opts=part(f"{app.key}/spa"))
         if app.portal_sign_in:
             azuread.ApplicationRedirectUris(
                 f"{app.key}/public-client",
                 application_id=reg,
                 type="PublicClient",
                 redirect_uris=self.client_id.apply(lambda c: [*arm.PORTAL_PUBLIC_CLIENT_REDIRECTS, f"ms-appx-web://Microsoft.AAD.BrokerPlugin/{c}"]),
-                opts=part,
+                opts=part(f"{app.key}/public-client"),
             )
             azuread.ApplicationApiAccess(
                 f"{app.key}/data-plane",
                 application_id=reg,
                 api_client_id=arm.DATA_PLANE_APP_ID,
                 scope_ids=[arm.DATA_PLANE_SCOPE_ID],
-                opts=part,
+                opts=part(f"{app.key}/data-plane"),
             )
 
         # the URI actually set, placeholders filled: auth configs prefix their scopes with it
@@ -90,7 +93,7 @@ class EntraApp(pulumi.ComponentResource):
         else:  # known at preview time: a plan shows it
             self.identifier_uri = pulumi.Output.from_input(arm.fill_identifier_uri(template, tenant_id=ctx.tenant_id, app_id=""))
         if app.scopes or app.identifier_uri:  # exposed scopes need an identifier URI: default api://<clientId>
-            azuread.ApplicationIdentifierUri(app.key, application_id=reg, identifier_uri=self.identifier_uri, opts=part)
+            azuread.ApplicationIdentifierUri(app.key, application_id=reg, identifier_uri=self.identifier_uri, opts=part(app.key))
         for s in app.scopes:
             azuread.ApplicationPermissionScope(
                 f"{app.key}/{s.value}",
@@ -102,7 +105,8 @@ class EntraApp(pulumi.ComponentResource):
                 admin_consent_description=s.description or s.value,
                 user_consent_display_name=None if s.admin_only else s.value,
                 user_consent_description=None if s.admin_only else (s.description or s.value),
-                opts=part,
+                # the id is derived from the key when the scope is made; a renamed key keeps it
+                opts=pulumi.ResourceOptions.merge(part(f"{app.key}/{s.value}"), pulumi.ResourceOptions(ignore_changes=["scopeId"])),
             )
         # Owners the spec names, each an ApplicationOwner, except the deploying identity itself:
         # Entra makes the creator an owner on its own when it is a service principal with
@@ -117,12 +121,12 @@ class EntraApp(pulumi.ComponentResource):
                 pulumi.log.warn(deploying_identity_owner_note(app.key, owner), resource=self)
                 continue
             # named without regard to case, as Entra matches UPNs (an alias keeps older stacks)
-            written = f"{app.key}/owner/{owner}"
+            written, named = f"{app.key}/owner/{owner}", f"{app.key}/owner/{owner.lower()}"
             azuread.ApplicationOwner(
-                written if owner == owner.lower() else f"{app.key}/owner/{owner.lower()}",
+                named,
                 application_id=reg,
                 owner_object_id=object_id,
-                opts=part if owner == owner.lower() else child(self, depends_on=[self.application], aliases=[pulumi.Alias(name=written)]),
+                opts=part(named, written),
             )
         # The service principal's owners are an attribute the provider reconciles (never an
         # "already exists"): it creates the principal with the caller among its owners and,
@@ -133,7 +137,7 @@ class EntraApp(pulumi.ComponentResource):
             app.key,
             client_id=self.client_id,
             owners=[ctx.deployer_object_id] if ctx.deployer_object_id else None,
-            opts=child(self, ignore_changes=["owners"]),
+            opts=child(self, ignore_changes=["owners"], aliases=ctx.aliases("entraApps", app.key)),
         )
 
         self.secret = None
@@ -146,10 +150,14 @@ class EntraApp(pulumi.ComponentResource):
                 display_name="apic-access",
                 end_date=end_date,
                 rotate_when_changed={"window": window} if window else None,
-                opts=child(self, additional_secret_outputs=["value"], ignore_changes=None if window else ["endDate"]),
+                opts=child(self, additional_secret_outputs=["value"], ignore_changes=None if window else ["endDate"], aliases=ctx.aliases("entraApps", app.key)),
             )
             assert vault is not None  # validation guarantees a vault for client secrets
-            self.secret = vault.store(cs.key_vault_secret, password.value, ctx, "client-secret", parent=self)
+            # the default secret name follows the key: renamed, it is a new secret in Azure, which
+            # the alias shows as a replacement of the old one
+            default = f"{app.key}-client-secret"
+            before = [f"{old}-client-secret" for old in ctx.spec.previous_names("entraApps", app.key)] if cs.key_vault_secret == default else []
+            self.secret = vault.store(cs.key_vault_secret, password.value, ctx, "client-secret", parent=self, previous=before)
         self.register_outputs({"clientId": self.client_id})
 
 

@@ -35,6 +35,7 @@ class Inventory(pulumi.ComponentResource):
         ac = ctx.spec.api_center
         self._common = {"resource_group_name": ac.resource_group, "service_name": ac.name, "workspace_name": arm.WORKSPACE}
         self._subscription_id = ctx.subscription_id
+        self._ctx = ctx
         self.environments: dict[str, pulumi.Resource | None] = {}
         for env in ctx.spec.environments.values():
             if env.existing:
@@ -54,7 +55,7 @@ class Inventory(pulumi.ComponentResource):
                 else None,
                 custom_properties=dict(env.custom_properties) if env.custom_properties is not None else None,
                 **self._common,
-                opts=child(self, depends_on=[service]),
+                opts=child(self, depends_on=[service], aliases=ctx.aliases("environments", env.name)),
             )
         self.apis: dict[str, pulumi.Resource | None] = {}
         self.versions: dict[tuple[str, str], pulumi.Resource | None] = {}
@@ -83,7 +84,7 @@ class Inventory(pulumi.ComponentResource):
                 terms_of_service=azure_native.apicenter.TermsOfServiceArgs(url=api.terms_of_service_url) if api.terms_of_service_url else None,
                 custom_properties=dict(api.custom_properties) if api.custom_properties is not None else None,
                 **self._common,
-                opts=child(self, depends_on=[service]),
+                opts=self._opts(api.name, depends_on=[service]),
             )
         self.apis[api.name] = api_res
         for ver in api.versions.values():
@@ -96,7 +97,7 @@ class Inventory(pulumi.ComponentResource):
                     title=ver.title,
                     lifecycle_stage=ver.lifecycle_stage,
                     **self._common,
-                    opts=child(self, depends_on=[api_res or service]),
+                    opts=self._opts(f"{api.name}/{ver.name}", depends_on=[api_res or service]),
                 )
             self.versions[(api.name, ver.name)] = ver_res
             for d in ver.definitions.values():
@@ -110,7 +111,7 @@ class Inventory(pulumi.ComponentResource):
                         title=d.title,
                         description=d.description,
                         **self._common,
-                        opts=child(self, depends_on=[ver_res or api_res or service]),
+                        opts=self._opts(f"{api.name}/{ver.name}/{d.name}", depends_on=[ver_res or api_res or service]),
                     )
                     if d.file and d.content_hash and d.specification_name:
                         # the definition's id from the spec's names, not from outputs: a preview shows it
@@ -121,7 +122,7 @@ class Inventory(pulumi.ComponentResource):
                             specification_version=d.specification_version,
                             file=d.file,
                             content_hash=d.content_hash,
-                            opts=child(self, depends_on=[def_res]),
+                            opts=self._opts(f"{api.name}/{ver.name}/{d.name}/import", depends_on=[def_res]),
                         )
                 self.definitions[(api.name, ver.name, d.name)] = def_res
         for dep in api.deployments.values():
@@ -139,11 +140,16 @@ class Inventory(pulumi.ComponentResource):
                 state=dep.state,
                 custom_properties=dict(dep.custom_properties) if dep.custom_properties is not None else None,
                 **self._common,
-                opts=child(
-                    self,
+                opts=self._opts(
+                    f"{api.name}/{dep.name}",
                     depends_on=[
                         self.definitions.get((api.name, dep.version or "", dep.definition or "")) or self.versions.get((api.name, dep.version or "")) or api_res or service,
                         self.environments.get(dep.environment or ""),
                     ],
                 ),
             )
+
+    def _opts(self, name: str, depends_on: list[pulumi.Resource | None]) -> pulumi.ResourceOptions:
+        """A child named `name`, aliased to its names before the spec's `moved` renames: Azure
+        names these by their keys, so a renamed one is replaced, and the diff shows it as such."""
+        return child(self, depends_on=depends_on, aliases=self._ctx.aliases("apis", name))

@@ -50,11 +50,21 @@ class KeyVault(pulumi.ComponentResource):
         self.secrets: dict[str, azure_native.keyvault.Secret] = {}
         for secret in kv.secrets.values():
             if secret.from_config:
-                self.secrets[secret.name] = self.store(secret.name, config.require_secret(secret.from_config), ctx, secret.content_type)
+                before = ctx.spec.previous_names("keyVault.secrets", secret.name)
+                self.secrets[secret.name] = self.store(secret.name, config.require_secret(secret.from_config), ctx, secret.content_type, previous=before)
         self.register_outputs({"vaultUri": self.uri})
 
-    def store(self, secret_name: str, value: pulumi.Input[str], ctx: Context, content_type: str | None = None, parent: pulumi.Resource | None = None) -> azure_native.keyvault.Secret:
-        """Write a secret into this vault (also used for Entra client secrets)."""
+    def store(
+        self,
+        secret_name: str,
+        value: pulumi.Input[str],
+        ctx: Context,
+        content_type: str | None = None,
+        parent: pulumi.Resource | None = None,
+        previous: list[str] | None = None,
+    ) -> azure_native.keyvault.Secret:
+        """Write a secret into this vault (also used for Entra client secrets). `previous`: the
+        secret's names before a rename (`moved:`); Azure has no rename, so Pulumi replaces it."""
         kv = ctx.spec.key_vault
         assert kv is not None
         secret = azure_native.keyvault.Secret(
@@ -70,7 +80,13 @@ class KeyVault(pulumi.ComponentResource):
             # cannot be set again. Retained, nothing is lost and nothing blocks; a vault this stack
             # deletes takes its secrets along into soft-delete. docs/permissions.md says how to
             # remove one for good or take it back into a stack.
-            opts=child(parent or self, depends_on=[self.vault], additional_secret_outputs=["properties"], retain_on_delete=True),
+            opts=child(
+                parent or self,
+                depends_on=[self.vault],
+                additional_secret_outputs=["properties"],
+                retain_on_delete=True,
+                aliases=[pulumi.Alias(name=f"{kv.name}/{old}") for old in previous or ()] or None,
+            ),
         )
         self.secrets[secret_name] = secret
         return secret

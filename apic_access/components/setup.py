@@ -66,7 +66,9 @@ class ApiCenterAccess(pulumi.ComponentResource):
                     )
                 )
 
-        self.apps = {key: EntraApp(key, app, ctx, self.key_vault, pulumi.ResourceOptions(parent=self)) for key, app in spec.entra_apps.items()}
+        self.apps = {
+            key: EntraApp(key, app, ctx, self.key_vault, pulumi.ResourceOptions(parent=self, aliases=ctx.aliases("entraApps", key))) for key, app in spec.entra_apps.items()
+        }
 
         self.auth_configs: dict[str, AuthConfig] = {}
         for name_, cfg in spec.auth_configs.items():
@@ -78,7 +80,7 @@ class ApiCenterAccess(pulumi.ComponentResource):
                 service=service,
                 apps=self.apps,
                 depends_on=[s for s in secrets if s is not None] + (grants if cfg.secret_names else []),
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, aliases=ctx.aliases("authConfigs", name_)),
             )
 
         self.inventory = Inventory("inventory", ctx, service=service, opts=pulumi.ResourceOptions(parent=self))

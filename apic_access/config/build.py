@@ -9,6 +9,7 @@ from apic_access.azure.arm import ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
 from . import model as m
 from .checks import app_secret_names
 from .definition_files import describe_file
+from .moved import entries as moved_entries
 
 
 def _t(values: Any) -> tuple[str, ...]:
@@ -235,4 +236,5 @@ def build(raw: dict[str, Any], *, file: str, stack: str, project: str) -> m.Spec
         environments=m.frozen(environments),
         apis=m.frozen(apis),
         portal=portal,
+        moved=tuple(moved_entries(raw)),
     )

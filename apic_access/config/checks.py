@@ -12,6 +12,7 @@ from typing import Any
 
 from apic_access.azure.arm import IDENTIFIER_URI_FORMS, LOCATIONS, identifier_uri_accepted
 
+from . import moved as moved_keys
 from .definition_files import check_definition_files
 from .errors import LINE_OF, Problem, did_you_mean, format_path
 from .schema import mark_at, schema, variable_hint
@@ -214,6 +215,7 @@ def cross_check(root: Any, spec_file: str | None = None) -> list[Problem]:
     credential_readers = _map(_map(top.get("apiCenter")).get("credentialReaders"))
     if credential_readers:
         _check_principals(c, ["apiCenter", "credentialReaders"], credential_readers)
+    _check_moved(c, top)
     c.problems += check_definition_files(root, spec_file or str(getattr(root, "file", "<spec>")))
     return c.finish()
 
@@ -278,6 +280,70 @@ def _check_accepted_but_broken(c: _Checker, top: dict[str, Any]) -> None:
                     f"'{email}' is no email address: Azure stores it, but the portal's contact link (mailto:) leads nowhere; "
                     "write an address such as api-team@contoso.com, or give a web page as the contact's `url`",
                 )
+
+
+def _keys_of(top: dict[str, Any], kind: str, parts: tuple[str, ...]) -> list[str]:
+    """The keys that exist where `parts` points (for a did-you-mean on its last part)."""
+    if kind == "secret":
+        return list(_map(_map(top.get("keyVault")).get("secrets")))
+    if kind in ("entraApp", "authConfig", "environment", "api"):
+        return list(_map(top.get(moved_keys.FORMS[kind][1])))
+    api = _map(_map(top.get("apis")).get(parts[0]))
+    if kind == "version":
+        return list(_map(api.get("versions")))
+    access = _list(_map(_map(api.get("versions")).get(parts[1])).get("access"))
+    return [str(b) for e in access if isinstance(b := _map(e).get("name", _map(e).get("authConfig")), str)]
+
+
+def _check_moved(c: _Checker, top: dict[str, Any]) -> None:
+    """Each entry names a key that was renamed (`from`, gone) and the key it is now (`to`)."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(_list(top.get("moved"))):
+        item = _map(item)
+        p: list[Any] = ["moved", i]
+        parsed = {}
+        for end in ("from", "to"):
+            value = item.get(end)
+            if not isinstance(value, str):
+                continue  # the schema reports it
+            parsed[end] = moved_keys.parse(value)
+            if parsed[end] is None:
+                c.error([*p, end], f"'{value}' is not a spec path `moved` accepts: use {moved_keys.ACCEPTED}")
+        old, new = parsed.get("from"), parsed.get("to")
+        if old is None or new is None:
+            continue
+        if old[0] != new[0]:
+            c.error(
+                [*p, "to"],
+                f"'{item['to']}' is {_a(moved_keys.FORMS[new[0]][2])} but '{item['from']}' is {_a(moved_keys.FORMS[old[0]][2])}: "
+                "a `moved` entry renames one key, so `to` has the form of `from`",
+            )
+            continue
+        kind = old[0]
+        source = str(item["from"]).strip()
+        first = seen.setdefault(source, i)
+        if first != i:
+            c.error([*p, "from"], f"{source} is already moved by moved[{first}] ({LINE_OF.format(0)}): keep one entry per renamed key", first=["moved", first, "from"])
+        if old == new:
+            c.error([*p, "to"], f"'{item['to']}' is the same key as `from`: nothing was renamed; remove this entry")
+            continue
+        if moved_keys.exists(top, kind, old[1]):
+            c.error(
+                [*p, "from"],
+                f"{source} still exists in the spec: `from` is the key as it was before the rename; "
+                f"rename it to {str(item['to']).strip()} in the spec, or remove this entry if nothing was renamed",
+            )
+        if not moved_keys.exists(top, kind, new[1]):
+            known = _keys_of(top, kind, new[1])
+            hint = did_you_mean(new[1][-1], known)
+            c.error(
+                [*p, "to"],
+                f"{str(item['to']).strip()} is not in the spec{hint}: `to` is the key as it is now; if it was renamed again, point `to` at its current name",
+            )
+
+
+def _a(what: str) -> str:
+    return ("an " if what[0].lower() in "aeiou" else "a ") + what
 
 
 def _check_something_to_try(c: _Checker, p: list[Any], api: dict[str, Any], version: dict[str, Any]) -> None:

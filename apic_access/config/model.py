@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .moved import Moved, previous_names
+
 FrozenMap = Mapping  # read-only views (MappingProxyType) at run time
 
 
@@ -267,6 +269,12 @@ class Spec:
     environments: FrozenMap[str, Environment] = field(default_factory=frozen)
     apis: FrozenMap[str, Api] = field(default_factory=frozen)
     portal: Portal | None = None
+    moved: tuple[Moved, ...] = ()  # renamed keys: the components give Pulumi the old names
+
+    def previous_names(self, section: str, name: str) -> list[str]:
+        """The logical names a resource of `section` ("entraApps", "apis", ...) named `name`
+        had before the renames in `moved`: its Pulumi aliases."""
+        return previous_names(self.moved, section, name) if self.moved else []
 
     @property
     def config_secrets(self) -> tuple[str, ...]:

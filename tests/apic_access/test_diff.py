@@ -54,6 +54,16 @@ def test_location_change_replaces_the_service(config: Path, tmp_path: Path) -> N
     # the portal redirect URIs follow the new host names: an update, not a replacement
     assert by_name["portal-signin/spa"].action == "update"
     assert d.summary().startswith("3 to replace, 0 to delete in Azure")
+    move = "Azure does not move it from westeurope to northeurope: the replacement has the same name, and Azure refuses to create it while the old one exists, so `pulumi up` fails here unless the old one is deleted first"
+    assert service.notes == ["protected: `pulumi up` refuses to replace it until `protect` is turned off", move]
+    # what replacing the resource group takes, and which names stay taken afterwards
+    assert by_name["rg-contoso-apis-prod"].notes[1:] == [
+        move,
+        "deleting resource group rg-contoso-apis-prod deletes everything in it (apicenter:Service contoso-apis-prod, keyvault:Vault kv-contoso-prod, "
+        "and anything else in it), then it is created empty",
+        "names that stay taken after the delete: API center contoso-apis-prod (soft-deleted: its name stays taken until it is purged or restored); "
+        "Key Vault kv-contoso-prod (purge protection: it cannot be purged, its name stays taken in every region for 90 days)",
+    ]
 
 
 def test_title_change_shows_old_and_new(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -108,8 +118,25 @@ def test_removing_an_api_is_a_reviewed_deletion(config: Path, tmp_path: Path) ->
     end = text.index("\nportal:")
     (config / "dev.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     d = diff_of(before / "dev.yaml", config / "dev.yaml", "dev")
-    assert d.entries and {e.action for e in d.entries} == {"delete"}
-    assert all(e.keep_command == f"pulumi state delete '{e.resource.urn}'" for e in d.entries)
+    assert d.entries and {e.action for e in d.entries} == {"delete", "forget"}
+    # `pulumi state delete` keeps something in Azure only for what Azure does not delete with
+    # the API anyway: the API itself and the role assignments (separate objects)
+    offered = {(e.resource.type.rsplit(":", 1)[-1], e.resource.name) for e in d.entries if e.keep_command == f"pulumi state delete '{e.resource.urn}'"}
+    assert offered == {
+        ("Api", "partner-orders"),
+        ("RoleAssignment", "partner-orders/v1-0/legacy-basic/users/carol@contoso.com"),
+        ("RoleAssignment", "partner-orders/v1-0/partner-oauth/groups/partner integrators"),
+    }
+    by_name = {e.resource.name: e for e in d.entries}
+    assert by_name["partner-orders/v1-0"].notes == ["Azure deletes it with apicenter:Api partner-orders"]
+    # an import: deleting it deletes nothing in Azure
+    assert (by_name["partner-orders/v1-0/openapi/import"].action, by_name["partner-orders/v1-0/openapi/import"].notes) == (
+        "forget",
+        ["nothing to delete in Azure: what it imported stays in the definition for as long as the definition does"],
+    )
+    assert d.summary() == "0 to replace, 8 to delete in Azure, 0 to create, 0 to update in place, 1 to drop from the stack only (nothing in Azure)"
+    text = diff.to_text(d)
+    assert "to keep it in Azure" not in text.split("  - apicenter:ApiVersion partner-orders/v1-0: delete (deleted in Azure)\n")[1].split("\n  - ")[0]
     assert all("existing" not in " ".join(e.notes) for e in d.entries)
     md = diff.to_markdown(d)
     assert md.splitlines()[2].startswith("**0 to replace, ") and "to delete in Azure" in md.splitlines()[2]
@@ -238,14 +265,15 @@ def test_a_name_derived_anew_from_a_stand_in_says_it_is_another_one(config: Path
     i = lines.index("  +- authorization:RoleAssignment petstore/v1-0/petstore-key/users/alice@contoso.com: replace (delete, then create)")
     assert lines[i + 1] == "      roleAssignmentName: <derived at deploy> → <derived at deploy>, a different one (forces replacement)"
     # two long scopes are cut around where they differ, so the change reads
-    assert lines[i + 2] == "      scope: …services/contoso-apis-dev/workspaces/defa… → …services/contoso-api-dev/workspaces/defa… (forces replacement)"
+    # never inside a word
+    assert lines[i + 2] == "      scope: …services/contoso-apis-dev/workspaces/default… → …services/contoso-api-dev/workspaces/default… (forces replacement)"
     assert not [oid for oid in d.placeholders if oid in diff.to_text(d) + diff.to_markdown(d) + diff.to_json(d)]
 
 
 def test_long_values_are_cut_around_their_difference() -> None:
     head = "/subscriptions/s/resourceGroups/rg-contoso-apis-dev/providers/Microsoft.ApiCenter/services/"
     old, new = head + "contoso-apis-dev/workspaces/default/apis/orders", head + "contoso-apis-prod/workspaces/default/apis/orders"
-    assert diff.shorten_pair(old, new) == ("…rvices/contoso-apis-dev/workspaces/default/…", "…rvices/contoso-apis-prod/workspaces/default/…")
+    assert diff.shorten_pair(old, new) == ("…services/contoso-apis-dev/workspaces/default/apis…", "…services/contoso-apis-prod/workspaces/default/apis…")
     # short values, equal ones and secrets as before
     assert diff.shorten_pair("a", "b") == ("a", "b")
     assert diff.shorten_pair(old, old) == (diff.shorten(old), diff.shorten(old))
@@ -344,7 +372,9 @@ def test_a_stack_file_new_since_the_base_is_a_new_stack(capsys: pytest.CaptureFi
         "`Pulumi.test.yaml` does not exist at HEAD: stack 'test' is new, everything is created.",
         "Stack 'test': 0 to replace, 0 to delete in Azure, 2 to create, 0 to update in place",
         "  + apicenter:Service apis-t2: create",
+        "      serviceName=apis-t2",  # a create shows its detail in text, as in markdown
         "  + resources:ResourceGroup rg-t: create",
+        "      resourceGroupName=rg-t",
     ]
 
 
@@ -354,11 +384,26 @@ def test_a_deleted_stack_file_shows_every_resource_it_leaves(capsys: pytest.Capt
     code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "prod", "--format", "text", "--exit-code", "--quiet")
     assert code == 2
     lines = out.splitlines()
+    # the header and the summary agree: deleting the file deletes nothing (the deploy workflow
+    # deploys the stacks whose files exist); what `pulumi destroy` would do is said per resource
     assert lines[:2] == [
-        "`Pulumi.prod.yaml` does not exist in the working tree: stack 'prod' is no longer deployed. Its resources stay in Azure, "
-        "managed by no pipeline, and `pulumi destroy --stack prod` would do what is listed below; keep the stack file to keep managing them.",
-        "Stack 'prod': 0 to replace, 29 to delete in Azure, 0 to create, 0 to update in place, 2 to drop from the stack but keep in Azure",  # its 2 secrets are kept
+        "`Pulumi.prod.yaml` does not exist in the working tree: stack 'prod' is no longer deployed. Deleting a stack file deletes nothing in Azure: "
+        "the deploy workflow runs `pulumi up` for the stacks whose files exist, so the resources below stay in Azure and in the stack's state, "
+        "managed by no pipeline. To delete them, run `pulumi destroy --stack prod` before the stack file goes (then `pulumi stack rm prod`); "
+        "to keep managing them, keep the stack file.",
+        "Stack 'prod': 31 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack prod` would delete 28 of them)",
     ]
+    i = lines.index("  = apicenter:Service contoso-apis-prod: left in Azure (no pipeline deploys it)")
+    assert lines[i + 1 : i + 4] == [
+        "      serviceName=contoso-apis-prod",
+        "      `pulumi destroy --stack prod` would delete it in Azure",
+        "      protected: `pulumi up` refuses to delete it until `protect` is turned off",
+    ]
+    assert "to delete in Azure" not in out and "to keep it in Azure" not in out
+    kept = [line for line in lines if "retainOnDelete" in line]
+    assert kept == ["      `pulumi destroy` would leave it in Azure (retainOnDelete)"] * 2
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    assert "apic-access stacks --format json" in workflow and "destroy" not in workflow  # what the note says of it
     # no stack file on either side: a mistyped --stack, not an empty diff
     code = main(["diff", "--base", "HEAD", "--stack", "prd", "--quiet"])
     assert code == 2
@@ -395,3 +440,243 @@ def test_diff_says_which_sides_it_needs(capsys: pytest.CaptureFixture[str], tmp_
         out, err = capsys.readouterr()
         assert (code, out) == (2, ""), args
         assert message in err, args
+
+
+# --- renamed keys (`moved:`) -------------------------------------------------------------------
+
+
+def rename_app(spec: Path, *, moved: bool) -> None:
+    """config/dev.yaml with its Entra app `petstore-oauth` under the key `petstore-app`."""
+    edit(spec, "entraApps:\n  petstore-oauth:", "entraApps:\n  petstore-app:")
+    edit(spec, "      entraApp: petstore-oauth\n", "      entraApp: petstore-app\n")
+    if moved:
+        spec.write_text(spec.read_text(encoding="utf-8") + "\nmoved:\n  - from: entraApps.petstore-oauth\n    to: entraApps.petstore-app\n", encoding="utf-8")
+
+
+AZUREAD_PARTS = [
+    ("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri", "petstore-app", "petstore-oauth"),
+    ("azuread:index/applicationOwner:ApplicationOwner", "petstore-app/owner/alice@contoso.com", "petstore-oauth/owner/alice@contoso.com"),
+    ("azuread:index/applicationPassword:ApplicationPassword", "petstore-app", "petstore-oauth"),
+    ("azuread:index/applicationPermissionScope:ApplicationPermissionScope", "petstore-app/Pets.Read", "petstore-oauth/Pets.Read"),
+    ("azuread:index/applicationPermissionScope:ApplicationPermissionScope", "petstore-app/Pets.Write", "petstore-oauth/Pets.Write"),
+    ("azuread:index/applicationRedirectUris:ApplicationRedirectUris", "petstore-app/spa", "petstore-oauth/spa"),
+    ("azuread:index/applicationRegistration:ApplicationRegistration", "petstore-app", "petstore-oauth"),
+    ("azuread:index/servicePrincipal:ServicePrincipal", "petstore-app", "petstore-oauth"),
+]
+
+
+def test_an_entra_app_renamed_with_moved_is_kept(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    rename_app(config / "dev.yaml", moved=True)
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "json", "--exit-code", "--quiet")
+    d = json.loads(out)
+    assert code == 2
+    azuread = [r for r in d["resources"] if r["type"].startswith("azuread:")]
+    # the app and every part of it: renamed in the stack, nothing deleted, created or replaced
+    assert sorted((r["action"], r["type"], r["name"], r["renamedFrom"]["name"]) for r in azuread) == [("rename", *part) for part in AZUREAD_PARTS]
+    assert d["summary"] == {"replace": 1, "delete": 0, "create": 0, "update": 1, "rename": 8, "protect": 0, "unprotect": 0, "retain": 0, "forget": 0, "leave": 0}
+    # the client secret's vault secret was named after the key (the default): Azure has no rename
+    secret = next(r for r in d["resources"] if r["type"] == "azure-native:keyvault:Secret")
+    assert (secret["action"], secret["name"], secret["renamedFrom"]["name"]) == ("replace", "kv-contoso-dev/petstore-app-client-secret", "kv-contoso-dev/petstore-oauth-client-secret")
+    # the auth config keeps the app's client id: only the secret's reference changes
+    auth = next(r for r in d["resources"] if r["name"] == "petstore-oauth" and r["type"].endswith("PreviewResource"))
+    assert [c["path"] for c in auth["changes"]] == ["properties.oauth2.clientSecret"]
+
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--quiet")
+    lines = out.splitlines()
+    assert lines[2] == "**1 to replace, 0 to delete in Azure, 0 to create, 1 to update in place, 8 renamed in the stack only.**"
+    assert (
+        "| **rename (kept in Azure)** | `azuread:ApplicationRegistration` | `petstore-app` | "
+        "renamed from petstore-oauth (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure |"
+    ) in lines
+    assert (
+        "| **replace (create, then delete)** | `keyvault:Secret` | `kv-contoso-dev/petstore-app-client-secret` | renamed from kv-contoso-dev/petstore-oauth-client-secret "
+        "(`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it<br>"
+        "secretName: petstore-oauth-client-secret → petstore-app-client-secret (forces replacement) |"
+    ) in lines
+
+
+def test_an_entra_app_renamed_without_moved_is_a_new_app(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    rename_app(config / "dev.yaml", moved=False)
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(config / "dev.yaml"), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 0 to replace, 8 to delete in Azure, 9 to create, 1 to update in place, 1 to drop from the stack but keep in Azure"
+    assert "  - azuread:ApplicationRegistration petstore-oauth: delete (deleted in Azure)" in lines
+    assert "  + azuread:ApplicationRegistration petstore-app: create" in lines
+    # the auth config gets the new app's client id, not only its new secret
+    i = lines.index("  ~ dynamic/apicenter:PreviewResource petstore-oauth: update in place")
+    assert lines[i + 1 : i + 4] == [
+        "      properties.oauth2.clientId: [unknown until apply] → [another value, unknown until apply]",
+        "      properties.oauth2.clientSecret: https://kv-contoso-dev.vault.azure.net/secrets/petstore-oauth-client-secret → "
+        "https://kv-contoso-dev.vault.azure.net/secrets/petstore-app-client-secret",
+        "      properties.oauth2.clientId: from azuread:ApplicationRegistration petstore-app, a new resource in the place of petstore-oauth (deleted): "
+        "a new value, known only after `pulumi up`",
+    ]
+    # Pulumi creates before it deletes: the new app's identifier URI is still the old app's
+    i = lines.index("  + azuread:ApplicationIdentifierUri petstore-app: create")
+    assert lines[i + 1] == (
+        "      Entra refuses a duplicate identifier URI, and `pulumi up` creates this before it deletes petstore-oauth, which holds "
+        "api://<tenant id>/petstore-dev: this create fails. If the app's key was renamed, add a `moved` entry (the app is kept, with its client id); "
+        "otherwise give the new app another identifierUri"
+    )
+    # the app's parts go with the app: no state-delete hint that would keep nothing
+    i = lines.index("  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Read: delete (deleted in Azure)")
+    assert lines[i + 1 : i + 3] == ["      Entra deletes it with app petstore-oauth", "  - azuread:ApplicationPermissionScope petstore-oauth/Pets.Write: delete (deleted in Azure)"]
+    urn = "urn:pulumi:dev::apic-access::apic-access:index:EntraApp$azuread:index/applicationRegistration:ApplicationRegistration::petstore-oauth"
+    i = lines.index("  - azuread:ApplicationRegistration petstore-oauth: delete (deleted in Azure)")
+    assert lines[i + 1 : i + 4] == [
+        "      displayName=Petstore API (dev)",
+        "      a new app petstore-app is created in this run: if entraApps.petstore-oauth was renamed to entraApps.petstore-app, add "
+        "`moved: [{from: entraApps.petstore-oauth, to: entraApps.petstore-app}]` to the spec, and the app is kept with its client id",
+        f"      to keep it in Azure: `pulumi state delete '{urn}'` before `pulumi up`",
+    ]
+
+
+def test_an_api_renamed_with_moved_is_replaced_in_azure(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", "  partner-orders:\n", "  partner-ords:\n")
+    spec = config / "dev.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\nmoved:\n  - {from: apis.partner-orders, to: apis.partner-ords}\n", encoding="utf-8")
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 9 to replace, 0 to delete in Azure, 0 to create, 0 to update in place"
+    i = lines.index("  +- apicenter:Api partner-ords: replace (create, then delete)")
+    assert lines[i + 1 : i + 3] == [
+        "      renamed from partner-orders (`moved` in the spec), but its Azure name changes with the key and Azure has no rename: `pulumi up` replaces it",
+        "      apiName: partner-orders → partner-ords (forces replacement)",
+    ]
+    code, out = run(capsys, "plan", str(spec), "--quiet")
+    assert out.splitlines()[-2:] == [
+        "Renamed keys (moved):",
+        "    apis.partner-orders → apis.partner-ords: Azure has no rename: `pulumi up` replaces API 'partner-orders' by 'partner-ords' with its versions, "
+        "definitions, deployments and bindings; managed groups (`via: group`) are kept, renamed in place",
+    ]
+
+
+def test_a_shrinking_list_shows_the_items_that_went() -> None:
+    old = ["https://contoso-apis-dev.portal.eastus.azure-api-center.ms", "https://petstore.contoso.com/oauth/callback", "https://contoso-apis-dev.portal.eastus.azure-apicenter.ms"]
+    new = [old[0], old[2]]
+    a = Registration("urn:a", "azuread:index/applicationRedirectUris:ApplicationRedirectUris", "app/spa", True, "", {"redirectUris": old}, [], {})
+    b = Registration("urn:a", a.type, a.name, True, "", {"redirectUris": new}, [], {})
+    d = diff.diff(Recording("p", "dev", [a]), Recording("p", "dev", [b]))
+    assert diff.to_text(d).splitlines()[1:] == [
+        "  ~ azuread:ApplicationRedirectUris app/spa: update in place",
+        "      redirectUris: removed https://petstore.contoso.com/oauth/callback",
+    ]
+
+
+def test_an_access_entry_renamed_with_moved_keeps_its_managed_group(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    grant = "          - authConfig: petstore-key\n"
+    edit(config / "dev.yaml", grant, grant + "            via: group\n")
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    edit(config / "dev.yaml", grant, grant + "            name: petstore-api-key\n")
+    spec = config / "dev.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8")
+        + "\nmoved:\n  - from: apis.petstore.versions.v1-0.access[petstore-key]\n    to: apis.petstore.versions.v1-0.access[petstore-api-key]\n",
+        encoding="utf-8",
+    )
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "text", "--quiet")
+    lines = out.splitlines()
+    assert lines[0] == "Stack 'dev': 2 to replace, 0 to delete in Azure, 0 to create, 1 to update in place, 2 renamed in the stack only"
+    # the binding is named by its key in Azure: replaced; the group and its memberships are kept
+    assert "  +- dynamic/apicenter:PreviewResource petstore/v1-0/petstore-api-key: replace (delete, then create)" in lines
+    i = lines.index("  ~ azuread:Group petstore/v1-0/petstore-api-key/group: update in place")
+    assert lines[i + 1 : i + 5] == [
+        "      renamed from petstore/v1-0/petstore-key/group (`moved` in the spec): Pulumi finds it under its old name and keeps it in Azure",
+        "      description: …petstore/v1-0/petstore-key in the API Center… → …petstore/v1-0/petstore-api-key in the API Center…",
+        "      displayName: contoso-apis-dev API access: petstore/v1-0/petstore-key → contoso-apis-dev API access: petstore/v1-0/petstore-api-key",
+        "  ~ azuread:GroupMember petstore/v1-0/petstore-api-key/group/groups/api testers: rename (kept in Azure)",
+    ]
+
+
+def test_without_stack_every_changed_stack_is_diffed(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, git = project_repo(tmp_path, monkeypatch)
+    (repo / "Pulumi.staging.yaml").write_text("config:\n  apic-access:spec: config/staging.yaml\n", encoding="utf-8")
+    (repo / "config" / "staging.yaml").write_text("specVersion: 1\napiCenter: {name: apis-s, resourceGroup: rg-s, location: eastus}\n", encoding="utf-8")
+    commit(git)
+    # a change to staging's spec only: never "no changes" for the default stack alone
+    (repo / "config" / "staging.yaml").write_text("specVersion: 1\napiCenter: {name: apis-s, resourceGroup: rg-s, location: eastus, tags: {team: a}}\n", encoding="utf-8")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out.splitlines()) == (
+        2,
+        [
+            "Stack 'staging': 0 to replace, 0 to delete in Azure, 0 to create, 2 to update in place",
+            "  ~ apicenter:Service apis-s: update in place",
+            "      tags.team: (none) → a",
+            "  ~ resources:ResourceGroup rg-s: update in place",
+            "      tags.team: (none) → a",
+            "",
+            "Unchanged: dev, prod (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).",
+        ],
+    )
+    # a base spec two stacks extend, and a definition file: both stacks that read them
+    commit(git)
+    edit(repo / "config" / "base.yaml", "    title: Petstore\n", "    title: Petstore API\n")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--format", "json", "--quiet")
+    d = json.loads(out)
+    assert (code, [s["stack"] for s in d["stacks"]], d["unchanged"], d["changed"]) == (0, ["prod"], ["dev", "staging"], True)
+    commit(git)
+    with (repo / "config" / "apis" / "petstore-v1.yaml").open("a", encoding="utf-8") as f:
+        f.write("# a comment changes the file, and so the import\n")
+    code, out = run(capsys, "diff", "--base", "HEAD", "--format", "markdown", "--quiet")
+    assert [line for line in out.splitlines() if line.startswith(("### ", "Unchanged"))] == [
+        "### apic-access plan diff: stack `dev`",
+        "### apic-access plan diff: stack `prod`",
+        "Unchanged: staging (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).",
+    ]
+    # nothing changed anywhere: said for every stack, exit 0
+    commit(git)
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out) == (0, "Unchanged: dev, prod, staging (the same `apic-access:*` stack settings, spec, base specs and definition files at HEAD and in the working tree).\n")
+    # a stack file deleted since the base is a changed stack too; --stack keeps to one stack
+    (repo / "Pulumi.staging.yaml").unlink()
+    code, out = run(capsys, "diff", "--base", "HEAD", "--exit-code", "--format", "text", "--quiet")
+    assert code == 2 and out.splitlines()[1] == "Stack 'staging': 2 left in Azure, deployed by no pipeline; nothing is deleted in Azure (`pulumi destroy --stack staging` would delete 2 of them)"
+    code, out = run(capsys, "diff", "--base", "HEAD", "--stack", "dev", "--exit-code", "--format", "text", "--quiet")
+    assert (code, out) == (0, "No changes for stack 'dev'.\n")
+
+
+def test_environment_vault_secret_and_version_renamed_with_moved_are_replaced(config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    shutil.copytree(config, before)
+    spec = config / "dev.yaml"
+    text = spec.read_text(encoding="utf-8")
+    for old, new in (
+        ("  partner-env:\n", "  partners-env:\n"),
+        ("environment: partner-env", "environment: partners-env"),
+        ("    petstore-api-key:\n      fromConfig", "    petstore-key:\n      fromConfig"),
+        ("secret: petstore-api-key", "secret: petstore-key"),
+        ("      v2-0:\n", "      v2-1:\n"),
+        ("definition: v2-0/openapi", "definition: v2-1/openapi"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    spec.write_text(
+        text
+        + "\nmoved:\n  - {from: environments.partner-env, to: environments.partners-env}\n"
+        + "  - {from: keyVault.secrets.petstore-api-key, to: keyVault.secrets.petstore-key}\n"
+        + "  - {from: apis.petstore.versions.v2-0, to: apis.petstore.versions.v2-1}\n",
+        encoding="utf-8",
+    )
+    code, out = run(capsys, "diff", str(before / "dev.yaml"), str(spec), "--format", "json", "--quiet")
+    d = json.loads(out)
+    # Azure names each of these by its key: replaced, each paired with what it was (no delete, no create)
+    assert sorted((r["action"], r["name"], r.get("renamedFrom", {}).get("name")) for r in d["resources"]) == [
+        ("replace", "kv-contoso-dev/petstore-key", "kv-contoso-dev/petstore-api-key"),
+        ("replace", "partners-env", "partner-env"),
+        ("replace", "petstore/v2-1", "petstore/v2-0"),
+        ("replace", "petstore/v2-1/openapi", "petstore/v2-0/openapi"),
+        ("replace", "petstore/v2-1/openapi/import", "petstore/v2-0/openapi/import"),
+        ("replace", "petstore/v2-1/petstore-oauth-preview", "petstore/v2-0/petstore-oauth-preview"),
+        ("replace", "petstore/v2-1/petstore-oauth-preview/users/bob@contoso.com", "petstore/v2-0/petstore-oauth-preview/users/bob@contoso.com"),
+        # what refers to them by name follows in place
+        ("update", "partner-orders/partner", None),
+        ("update", "petstore-key", None),
+        ("update", "petstore/dev-v2", None),
+    ]

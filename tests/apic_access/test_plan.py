@@ -181,3 +181,19 @@ def test_the_documented_role_assignment_condition_allows_exactly_what_a_full_pla
     docs = (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert condition in docs  # what an admin pastes is what the program needs
     assert f"--role {arm.RBAC_ADMINISTRATOR}" in docs
+
+
+def test_moved_renames_are_listed_with_what_they_do() -> None:
+    plan_mod = plan
+    rec = Recording("apic-access", "dev", moved=["apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'"])
+    assert plan_mod.to_table(rec).splitlines()[-2:] == [
+        "Renamed keys (moved):",
+        "    apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'",
+    ]
+    assert plan_mod.to_markdown(rec).splitlines()[-3:] == [
+        "**Renamed keys (`moved`):**",
+        "",
+        "- apis.order → apis.orders: Azure has no rename: `pulumi up` replaces API 'order' by 'orders'",
+    ]
+    assert plan_mod.to_json(rec)["moved"] == rec.moved
+    assert "moved" not in plan_mod.to_json(Recording("apic-access", "dev"))

@@ -130,7 +130,7 @@ def test_diff_adding_one_api_shows_only_its_resources(capsys: pytest.CaptureFixt
     d = json.loads(out)
     assert code == 0
     assert [(r["action"], r["name"]) for r in d["resources"]] == [("create", "orders"), ("create", "orders/v1-0")]
-    assert d["summary"] == {"replace": 0, "delete": 0, "create": 2, "update": 0, "protect": 0, "unprotect": 0, "retain": 0}
+    assert d["summary"] == {"replace": 0, "delete": 0, "create": 2, "update": 0, "rename": 0, "protect": 0, "unprotect": 0, "retain": 0, "forget": 0, "leave": 0}
 
 
 def test_diff_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_diff_reads_git_revisions(capsys: pytest.CaptureFixture[str], tmp_path: 
     monkeypatch.chdir(repo)
     code, out, _ = run(capsys, "diff", "HEAD:config/dev.yaml", "config/dev.yaml", "--format", "text")
     assert code == 0
-    assert out == "Stack 'dev': 0 to replace, 0 to delete in Azure, 1 to create, 0 to update in place\n  + apicenter:Environment prod: create\n"
+    assert out == "Stack 'dev': 0 to replace, 0 to delete in Azure, 1 to create, 0 to update in place\n  + apicenter:Environment prod: create\n      title=Prod\n"
 
 
 def test_graph_dot_parses(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -115,3 +115,27 @@ def test_upgrading_a_stack_keeps_the_deployers_ownership_in_entra_and_leaves_its
     d = diff.diff(Recording(head.project, head.stack, earlier, placeholders=head.placeholders), head)
     assert [(e.action, e.resource.name) for e in d.entries] == [("retain", "orders/owner/deploying-identity")]
     assert d.entries[0].notes == ["dropped from the stack; Pulumi leaves it in Azure (retainOnDelete)"]
+
+
+def test_a_renamed_app_key_aliases_every_resource_it_named(tmp_path: Path) -> None:
+    text = SPEC.format(uri="api://{tenantId}/orders", owners="Alice@contoso.com").replace("entraApps:\n  orders:", "entraApps:\n  orders-app:")
+    text = text.replace("entraApp: orders,", "entraApp: orders-app,") + "moved:\n  - {from: entraApps.orders, to: entraApps.orders-app}\n"
+    rec = record(write_spec(tmp_path, text), stack="qa")
+    aliased = {(r.type.rsplit(":", 1)[-1], r.name): r.options.get("aliases") for r in rec.resources if r.name.startswith(("orders-app", "kv-apis-qa/orders"))}
+    assert aliased == {
+        ("EntraApp", "orders-app"): ["orders"],
+        ("ApplicationRegistration", "orders-app"): ["orders"],
+        ("ApplicationRedirectUris", "orders-app/spa"): ["orders/spa"],
+        ("ApplicationIdentifierUri", "orders-app"): ["orders"],
+        ("ApplicationPermissionScope", "orders-app/Orders.Read"): ["orders/Orders.Read"],
+        # the owner's name as written (a case-insensitive name's older form) under both keys
+        ("ApplicationOwner", "orders-app/owner/alice@contoso.com"): ["orders-app/owner/Alice@contoso.com", "orders/owner/Alice@contoso.com", "orders/owner/alice@contoso.com"],
+        ("ServicePrincipal", "orders-app"): ["orders"],
+        ("ApplicationPassword", "orders-app"): ["orders"],
+        ("Secret", "kv-apis-qa/orders-app-client-secret"): ["kv-apis-qa/orders-client-secret"],
+    }
+    scope = next(r for r in rec.resources if r.type.endswith("ApplicationPermissionScope"))
+    # its id is derived from the key when it is made: a renamed key must not replace it
+    assert scope.options["ignoreChanges"] == ["scopeId"]
+    app = next(r for r in rec.resources if r.type.endswith("ApplicationRegistration"))
+    assert app.options["aliasUrns"] == [app.urn.rsplit("::", 1)[0] + "::orders"]

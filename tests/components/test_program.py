@@ -42,7 +42,7 @@ def test_the_program_reads_and_checks_a_definition_file_once_and_imports_what_it
     monkeypatch.setattr(definition_files, "_VERDICTS", {})
     # the program alone, as `pulumi up` runs it: no engine (or CLI) scope around it, and the
     # engine's own look at the spec left out
-    monkeypatch.setattr(recorder, "_spec_facts", lambda *_args: ({}, {}, None))
+    monkeypatch.setattr(recorder, "_spec_facts", lambda *_args: ({}, {}, None, []))
     rec = recorder._record(spec, "dev", "apic-access", None, None, True, None, True)
     imports = rec.by_type("pulumi-python:dynamic/apicenter:DefinitionImport")
     assert len(imports) == 3
