@@ -217,7 +217,7 @@ def pulumi_credential(config: Any = None) -> Any:
     return DefaultAzureCredential()
 
 
-_SIGN_IN = (
+SIGN_IN = (
     "sign in with `az login`, or set ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET "
     "(or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider"
 )
@@ -245,7 +245,7 @@ class TokenSource:
             raise
         except Exception as exc:  # noqa: BLE001 - any credential failure is the user's to fix
             first = " ".join(str(exc).split())[:300]
-            raise NoCredentials(f"no Azure credentials ({type(exc).__name__}: {first}); {_SIGN_IN}") from None
+            raise NoCredentials(f"no Azure credentials ({type(exc).__name__}: {first}); {SIGN_IN}") from None
 
 
 # --- HTTP -------------------------------------------------------------------------------------
