@@ -247,3 +247,15 @@ def test_a_broken_stack_file_fails_the_stacks_job(tmp_path: Path) -> None:
     result, output = stacks_job(tmp_path)
     assert (result.returncode, output) == (1, "")  # no matrix from half a list
     assert "Pulumi.dev.yaml:2:28: config.apic-access:deployOrder: must be a whole number" in result.stderr
+
+
+def test_deploy_runs_doctor_signed_in_before_pulumi_up() -> None:
+    """doctor needs the deploy identity's sign-in (its rights and Graph token are what it checks)
+    and must stop the job before `pulumi up` writes anything."""
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]["up"]["steps"]
+    login = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("azure/login@"))
+    up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions") and s["with"]["command"] == "up")
+    doctor = [i for i, s in enumerate(steps) if "apic-access doctor" in str(s.get("run", ""))]
+    assert len(doctor) == 1 and login < doctor[0] < up
+    assert steps[doctor[0]]["run"] == '.venv/bin/apic-access doctor --stack "${{ matrix.stack }}" --format github'
+    assert "continue-on-error" not in steps[doctor[0]]  # an error stops the deploy
