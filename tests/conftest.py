@@ -31,7 +31,8 @@ For `doctor` (all read-only, as Azure answers them):
 - the caller's effective rights at a scope (`.../providers/Microsoft.Authorization/permissions`):
   the `permissions` entries of the scope and its parents (default: Owner's `*`);
 - a Graph token with claims (`graph_claims`, e.g. `roles`), issued by the managed-identity
-  endpoint when the Graph endpoint is `<base>/graph` (`use_graph_token`).
+  endpoint when the Graph endpoint is `<base>/graph` (`use_graph_token`);
+- `refuse`: ARM paths answered 403 AuthorizationFailed (a reader without the right).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ class FakeAzure:
     permissions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # lower-case scope -> rights granted there
     graph_claims: dict[str, Any] = field(default_factory=dict)  # claims of the Graph token (roles, scp)
     graph_resource: str = ""  # the token audience that gets the Graph token: set by use_graph_token
+    refuse: set[str] = field(default_factory=set)  # lower-case ARM path endings answered 403 AuthorizationFailed
 
     def use_graph_token(self, monkeypatch: pytest.MonkeyPatch, **claims: Any) -> None:
         """Graph at `<base>/graph`, with its own token carrying `claims` (e.g. roles=[...])."""
@@ -216,6 +218,9 @@ class FakeAzure:
         key = path.lower()
         if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
             return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
+        if any(key.endswith(r) for r in self.refuse):
+            message = f"The client '{self.caller}' does not have authorization to perform action over scope '{path}'."
+            return 403, {}, {"error": {"code": "AuthorizationFailed", "message": message}}
         doctor = self._doctor(method, path, key, query, body)
         if doctor is not None:
             return doctor

@@ -384,3 +384,68 @@ def test_exit_codes_for_usage_spec_errors_and_no_sign_in(project: FakeAzure, mon
         "(or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider\n"
     )
     assert out == "" and "Traceback" not in err
+
+
+def test_a_delegated_token_is_judged_by_its_scopes(project: FakeAzure, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    project.use_graph_token(monkeypatch, scp="User.Read Application.ReadWrite.All Group.Read.All", idtyp="user")
+
+    code, found, _ = findings(capsys)
+
+    assert code == 1
+    assert errors(found) == [
+        (
+            "graph",
+            "the deploying identity may not look up users by user principal name (users: alice@contoso.com, carol@contoso.com, bob@contoso.com): "
+            "its Graph token holds Application.ReadWrite.All, Group.Read.All, User.Read; "
+            "User.ReadBasic.All or User.Read.All or Directory.Read.All or Directory.ReadWrite.All is needed",
+            "an administrator consents User.ReadBasic.All (delegated) for the client you sign in with, or `pulumi up` runs as a service principal "
+            "that holds the application permission User.ReadBasic.All",
+        )
+    ]
+
+    # the Azure CLI's token acts with the user's own directory roles
+    project.use_graph_token(monkeypatch, scp="Application.ReadWrite.All Directory.AccessAsUser.All", idtyp="user")
+    code, found, _ = findings(capsys)
+
+    assert code == 0
+    assert [f["message"] for f in found if f["check"] == "graph"] == [
+        "the Graph token is delegated (Directory.AccessAsUser.All): the signed-in user's own directory roles decide what it may do"
+    ]
+
+
+def test_a_read_azure_refuses_is_a_warning_and_the_other_checks_still_run(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+    project.refuse = {"/providers/microsoft.keyvault/deletedvaults", "/providers/microsoft.authorization/roleassignments"}
+
+    code, found, err = findings(capsys)
+
+    assert code == 0 and "Traceback" not in err
+    refused = [f for f in found if f["message"].startswith("could not check")]
+    assert [(f["check"], f["severity"], f["message"].split(": ", 1)[0]) for f in refused] == [
+        ("names", "warning", "could not check the name of vault kv-contoso-dev"),
+        ("budget", "warning", "could not check the role assignments of the subscription"),
+    ]
+    assert "AuthorizationFailed" in refused[0]["message"] and "(HTTP 403)" in refused[0]["message"]
+    assert refused[0]["fix"].startswith("give the identity running doctor Reader on the subscription")
+    # the API center's name, the providers, the rights and the principals were still checked
+    assert {f["check"] for f in found if f["severity"] == "ok"} >= {"names", "providers", "rights", "graph", "principals"}
+
+
+def test_principals_are_looked_up_fifteen_names_a_call(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+    many = [f"user{i:02d}@contoso.com" for i in range(17)]
+    spec = Path("config/dev.yaml")
+    spec.write_text(spec.read_text(encoding="utf-8").replace("users: [bob@contoso.com]", f"users: [{', '.join(many)}]"), encoding="utf-8")
+    for i, upn in enumerate(many[:-1]):  # the last one does not exist
+        project.entra("users", f"00000000-0000-4000-8000-{i:012d}", upn, userPrincipalName=upn)
+
+    code, found, _ = findings(capsys)
+
+    assert code == 1
+    assert errors(found) == [
+        (
+            "principals",
+            "Entra has no user 'user16@contoso.com' (apis.petstore.versions.v2-0.access[petstore-oauth-preview].users)",
+            "fix the name in the spec (its user principal name), create it in Entra, or use its object id",
+        )
+    ]
+    first_pages = [c.query["$filter"] for c in project.calls if c.path == "/graph/v1.0/users" and "$skiptoken" not in c.query]
+    assert [f.count(" eq ") for f in first_pages] == [15, 4]  # alice, carol and the 17: two calls
