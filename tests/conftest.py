@@ -216,11 +216,11 @@ class FakeAzure:
         if "api-version" not in query:
             return 400, {}, {"error": {"code": "MissingApiVersionParameter", "message": "The api-version query parameter (?api-version=) is required for all requests."}}
         key = path.lower()
-        if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
-            return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
         if any(key.endswith(r) for r in self.refuse):
             message = f"The client '{self.caller}' does not have authorization to perform action over scope '{path}'."
             return 403, {}, {"error": {"code": "AuthorizationFailed", "message": message}}
+        if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
+            return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
         doctor = self._doctor(method, path, key, query, body)
         if doctor is not None:
             return doctor

@@ -8,6 +8,8 @@ from pathlib import Path
 import pulumi
 
 from apic_access import revisions
+from apic_access.azure import arm
+from apic_access.azure.client import AzureError
 from apic_access.config.errors import display_path
 from apic_access.errors import CommandError
 from apic_access.live import Live, token_claims
@@ -17,7 +19,7 @@ from apic_access.stacks import stack_config
 
 from . import budget, entra, names, providers, rights
 from .context import Context
-from .report import Report
+from .report import ERROR, Report
 
 
 def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[[str, str], Live] | None = None) -> Report:
@@ -37,6 +39,8 @@ def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[
 
     live = connect(subscription, stack) if connect else Live.connect(subscription, stack=stack)
     ctx = Context(spec=loaded.spec, rec=rec, live=live, report=report, stack=stack, graph_claims=token_claims(live.graph.token()))
+    if not _subscription_visible(ctx):
+        return report  # every other read would fail the same way
     names.check(ctx)
     providers.check(ctx)
     rights.check(ctx)  # after names: it checks at the scopes that exist
@@ -45,3 +49,23 @@ def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[
     budget.check_existing_secrets(ctx)
     budget.check_budget(ctx)
     return report
+
+
+def _subscription_visible(ctx: Context) -> bool:
+    """A mistyped subscription, or one the identity has no role on, is one error, not a warning per check."""
+    why = "does not exist"
+    try:
+        found = ctx.live.arm.get(ctx.subscription_scope, arm.SUBSCRIPTION_API_VERSION, what=f"reading subscription {ctx.subscription}")
+    except AzureError as exc:
+        if exc.status is None or exc.status == 401:
+            raise
+        found, why = None, f"cannot be read ({exc})"
+    if found is not None:
+        return True
+    ctx.report.add(
+        "names",
+        ERROR,
+        f"subscription {ctx.subscription} {why} for the identity running doctor: nothing else was checked",
+        "check --subscription / ARM_SUBSCRIPTION_ID / azure-native:subscriptionId, and give the identity at least Reader on the subscription",
+    )
+    return False

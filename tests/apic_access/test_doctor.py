@@ -449,3 +449,16 @@ def test_principals_are_looked_up_fifteen_names_a_call(project: FakeAzure, capsy
     ]
     first_pages = [c.query["$filter"] for c in project.calls if c.path == "/graph/v1.0/users" and "$skiptoken" not in c.query]
     assert [f.count(" eq ") for f in first_pages] == [15, 4]  # alice, carol and the 17: two calls
+
+
+def test_a_subscription_the_identity_cannot_read_is_one_error(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+    project.refuse = {f"/subscriptions/{SUB}"}
+
+    code, found, _ = findings(capsys)
+
+    assert code == 1
+    ((check, message, fix),) = errors(found)
+    assert check == "names"
+    assert message.startswith(f"subscription {SUB} cannot be read (reading subscription {SUB}: AuthorizationFailed: ")
+    assert message.endswith("(HTTP 403)) for the identity running doctor: nothing else was checked")
+    assert fix == "check --subscription / ARM_SUBSCRIPTION_ID / azure-native:subscriptionId, and give the identity at least Reader on the subscription"
