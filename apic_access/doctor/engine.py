@@ -39,8 +39,7 @@ def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[
 
     live = connect(subscription, stack) if connect else Live.connect(subscription, stack=stack)
     ctx = Context(spec=loaded.spec, rec=rec, live=live, report=report, stack=stack, graph_claims=token_claims(live.graph.token()))
-    if not _subscription_visible(ctx):
-        return report  # every other read would fail the same way
+    _subscription(ctx)
     names.check(ctx)
     providers.check(ctx)
     rights.check(ctx)  # after names: it checks at the scopes that exist
@@ -51,8 +50,9 @@ def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[
     return report
 
 
-def _subscription_visible(ctx: Context) -> bool:
-    """A mistyped subscription, or one the identity has no role on, is one error, not a warning per check."""
+def _subscription(ctx: Context) -> None:
+    """A mistyped subscription, or one the identity has no role on, is named first: the checks
+    after it then say what they could not read."""
     why = "does not exist"
     try:
         found = ctx.live.arm.get(ctx.subscription_scope, arm.SUBSCRIPTION_API_VERSION, what=f"reading subscription {ctx.subscription}")
@@ -61,11 +61,10 @@ def _subscription_visible(ctx: Context) -> bool:
             raise
         found, why = None, f"cannot be read ({exc})"
     if found is not None:
-        return True
+        return
     ctx.report.add(
         "names",
         ERROR,
-        f"subscription {ctx.subscription} {why} for the identity running doctor: nothing else was checked",
+        f"subscription {ctx.subscription} {why} for the identity running doctor",
         "check --subscription / ARM_SUBSCRIPTION_ID / azure-native:subscriptionId, and give the identity at least Reader on the subscription",
     )
-    return False

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apic_access.azure import arm
+from apic_access.azure.client import AzureError
 from apic_access.config.grants import api_grants
 from apic_access.config.model import Principals, Spec
 from apic_access.live import KINDS, _is_guid, quoted
@@ -187,14 +188,38 @@ def _batches(items: list[Named]) -> Iterator[list[Named]]:
 
 
 def _find(ctx: Context, kind: str, field_: str, refs: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Objects of `kind` whose `field_` is one of `refs` (lower case -> matches), one call per batch."""
+    """Objects of `kind` whose `field_` is one of `refs` (lower case -> matches), one call per batch.
+    A directory that refuses the `or` filter (400) is asked one name at a time."""
     found: dict[str, list[dict[str, Any]]] = {r.lower(): [] for r in refs}
     query = {"$filter": " or ".join(f"{field_} eq {quoted(r)}" for r in refs), "$select": "id,displayName,userPrincipalName,appId"}
-    for obj in ctx.live.graph.items(f"/{kind}", what=f"looking up {len(refs)} {KINDS[kind]}(s) in Entra", **query):
+    try:
+        objects = list(ctx.live.graph.items(f"/{kind}", what=f"looking up {len(refs)} {KINDS[kind]}(s) in Entra", **query))
+    except AzureError as exc:
+        if exc.status != 400 or len(refs) == 1:
+            raise
+        for ref in refs:
+            found.update(_find(ctx, kind, field_, [ref]))
+        return found
+    for obj in objects:
         key = str(obj.get(field_) or "").lower()
         if key in found:
             found[key].append(obj)
     return found
+
+
+def _objects(ctx: Context, items: list[Named]) -> dict[str, dict[str, Any]]:
+    """Object id -> object, through getByIds; where Graph refuses that, one GET per id of the kind the spec says."""
+    try:
+        found = ctx.live.graph.objects_by_ids([n.ref.lower() for n in items], what="looking up object ids in Entra")
+    except AzureError as exc:
+        if exc.status not in (400, 404, 405):
+            raise
+        found = []
+        for n in items:
+            obj = ctx.live.graph.get(f"/{n.kind}/{n.ref}", what=f"looking up {KINDS[n.kind]} {n.ref} in Entra")
+            if obj is not None:
+                found.append({"@odata.type": f"#microsoft.graph.{n.kind.rstrip('s')}", **obj})
+    return {str(o.get("id", "")).lower(): o for o in found}
 
 
 def _named_lookups(ctx: Context, kind: str, field_: str, items: list[Named]) -> int:
@@ -221,7 +246,7 @@ def _named_lookups(ctx: Context, kind: str, field_: str, items: list[Named]) -> 
 
 def _id_lookups(ctx: Context, items: list[Named]) -> int:
     """Object ids: getByIds; a service principal's id may also be its client id (appId)."""
-    objects = {str(o.get("id", "")).lower(): o for o in ctx.live.graph.objects_by_ids([n.ref.lower() for n in items], what="looking up object ids in Entra")}
+    objects = _objects(ctx, items)
     clients: dict[str, list[dict[str, Any]]] = {}
     sps = [n for n in items if n.kind == "servicePrincipals" and n.ref.lower() not in objects]
     for batch in _batches(sps):

@@ -451,7 +451,7 @@ def test_principals_are_looked_up_fifteen_names_a_call(project: FakeAzure, capsy
     assert [f.count(" eq ") for f in first_pages] == [15, 4]  # alice, carol and the 17: two calls
 
 
-def test_a_subscription_the_identity_cannot_read_is_one_error(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_subscription_the_identity_cannot_read_is_named_first(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
     project.refuse = {f"/subscriptions/{SUB}"}
 
     code, found, _ = findings(capsys)
@@ -460,5 +460,33 @@ def test_a_subscription_the_identity_cannot_read_is_one_error(project: FakeAzure
     ((check, message, fix),) = errors(found)
     assert check == "names"
     assert message.startswith(f"subscription {SUB} cannot be read (reading subscription {SUB}: AuthorizationFailed: ")
-    assert message.endswith("(HTTP 403)) for the identity running doctor: nothing else was checked")
+    assert message.endswith("(HTTP 403)) for the identity running doctor")
     assert fix == "check --subscription / ARM_SUBSCRIPTION_ID / azure-native:subscriptionId, and give the identity at least Reader on the subscription"
+    assert [f["message"] for f in found if f["check"] == "names"][0] == message  # before the names it holds
+
+
+def test_a_directory_that_refuses_batches_is_asked_one_name_at_a_time(
+    project: FakeAzure, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = project._graph
+
+    def without_batches(method: str, path: str, query: dict[str, str], body: Any, prefix: str = "") -> tuple[int, dict[str, str], Any]:
+        if " or " in query.get("$filter", "") or path.endswith("/getByIds"):
+            return 400, {}, {"error": {"code": "Request_UnsupportedQuery", "message": "Unsupported query."}}
+        return answer(method, path, query, body, prefix)
+
+    monkeypatch.setattr(project, "_graph", without_batches)
+    project.directory["servicePrincipals"].clear()
+
+    code, found, err = findings(capsys)
+
+    assert code == 1, err
+    assert errors(found) == [
+        (
+            "principals",
+            "Entra has no service principal 'ci-tester' (apis.petstore.versions.v1-0.access[petstore-oauth].servicePrincipals)",
+            "fix the name in the spec (its exact display name), create it in Entra, or use its object id",
+        )
+    ]
+    # the group named by object id was read on its own
+    assert any(c.path == "/graph/v1.0/groups/0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b" for c in project.calls)
