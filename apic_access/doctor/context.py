@@ -11,7 +11,7 @@ from apic_access.config.model import Spec
 from apic_access.live import Live
 from apic_access.recorder import Recording
 
-from .report import WARNING, Report
+from .report import ERROR, WARNING, Report
 
 READER_FIX = (
     "give the identity running doctor Reader on the subscription (and, for Entra, Graph's User.ReadBasic.All, "
@@ -51,10 +51,18 @@ class Context:
     def attempt(self, check: str, what: str, run: Callable[[], None]) -> None:
         """Run one check; a read Azure refuses (403, 404 of a parent, 400) is a warning that says
         what could not be checked, and the other checks still run. Unreachable or signed out
-        (no status, or 401) stops the whole run: nothing else would work either."""
+        (no status, or 401) stops the whole run: nothing else would work either. An answer of a
+        shape doctor does not know is an error: it cannot say that `pulumi up` may go ahead."""
         try:
             run()
         except AzureError as exc:
             if exc.status is None or exc.status == 401:
                 raise
             self.report.add(check, WARNING, f"could not check {what}: {exc}", READER_FIX)
+        except Exception as exc:  # noqa: BLE001 - an answer doctor does not understand must not hide the other checks
+            self.report.add(
+                check,
+                ERROR,
+                f"could not check {what}: Azure's answer was not understood ({type(exc).__name__}: {exc})",
+                "run doctor again; if it persists, report it to apic-access with this message",
+            )

@@ -43,7 +43,7 @@ def doctor(spec_path: Path, *, stack: str, subscription: str, connect: Callable[
     names.check(ctx)
     providers.check(ctx)
     rights.check(ctx)  # after names: it checks at the scopes that exist
-    entra.check_permissions(ctx)
+    ctx.attempt("graph", "the Graph permissions", lambda: entra.check_permissions(ctx))
     ctx.attempt("principals", "the principals in Entra", lambda: entra.check_principals(ctx))
     budget.check_existing_secrets(ctx)
     budget.check_budget(ctx)

@@ -98,7 +98,8 @@ def needs(spec: Spec, caller: str) -> list[tuple[str, str]]:
 
 def check_permissions(ctx: Context) -> None:
     claims = ctx.graph_claims
-    roles = {str(r) for r in claims.get("roles") or ()}
+    listed = claims.get("roles") or ()
+    roles = {str(r) for r in (listed.split() if isinstance(listed, str) else listed)}
     scopes = set(str(claims.get("scp") or "").split())
     caller = str(claims.get("oid") or "").lower()
     wanted = needs(ctx.spec, caller)

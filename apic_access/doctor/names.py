@@ -34,6 +34,11 @@ def check(ctx: Context) -> None:
             ctx.attempt("names", f"managed identity {ua.name}", partial(_identity, ctx, ua.name))
 
 
+def _name(item: dict[str, Any]) -> str:
+    """A listed resource's name (lower case), else the last segment of its id."""
+    return str(item.get("name") or str(item.get("id") or "").rsplit("/", 1)[-1]).lower()
+
+
 def _date(value: Any) -> str:
     return str(value or "an unknown date")[:10]
 
@@ -86,7 +91,7 @@ def _api_center(ctx: Context) -> None:
     deleted = [
         d
         for d in ctx.live.arm.items(arm.deleted_services_path(ctx.subscription), arm.API_CENTER_DELETED_API_VERSION, what=f"listing the {what}")
-        if str(d.get("name", "")).lower() == ac.name.lower()
+        if _name(d) == ac.name.lower()
     ]
     adopt = ADOPT.format(stack=ctx.stack, sub=ctx.subscription)
     if deleted and live is None:
@@ -118,7 +123,7 @@ def _vault(ctx: Context) -> None:
         for v in ctx.live.arm.items(
             arm.deleted_vaults_path(ctx.subscription), arm.KEY_VAULT_API_VERSION, what=f"listing the soft-deleted vaults of subscription {ctx.subscription}"
         )
-        if str(v.get("name", "")).lower() == kv.name.lower()
+        if _name(v) == kv.name.lower()
     ]
     logical = _logical(ctx, "azure-native:keyvault:Vault", kv.name)
     if deleted and live is None:

@@ -490,3 +490,16 @@ def test_a_directory_that_refuses_batches_is_asked_one_name_at_a_time(
     ]
     # the group named by object id was read on its own
     assert any(c.path == "/graph/v1.0/groups/0b6f1c52-8d4e-4f7a-9a21-3c5d7e9f1a2b" for c in project.calls)
+
+
+def test_an_answer_of_an_unknown_shape_is_an_error_not_a_traceback(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+    project.providers["microsoft.apicenter"] = {"namespace": "Microsoft.ApiCenter", "registrationState": "Registered", "resourceTypes": ["services"]}
+
+    code, found, err = findings(capsys)
+
+    assert code == 1 and "Traceback" not in err
+    ((check, message, fix),) = errors(found)
+    assert (check, message.split(" (", 1)[0]) == ("providers", "could not check resource provider Microsoft.ApiCenter: Azure's answer was not understood")
+    assert "AttributeError" in message
+    assert fix == "run doctor again; if it persists, report it to apic-access with this message"
+    assert {f["check"] for f in found if f["severity"] == "ok"} >= {"names", "rights", "graph", "principals", "budget"}  # the rest still ran
