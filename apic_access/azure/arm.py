@@ -490,6 +490,10 @@ API_CENTER_SERVICE_CONTRIBUTOR = "dd24193f-ef65-44e5-8a7e-6fa6e03f7713"  # Micro
 KEY_VAULT_CONTRIBUTOR = "f25e0fa2-a7c8-4377-a976-54943a77a395"  # Microsoft.KeyVault/* (control plane)
 MANAGED_IDENTITY_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59"
 RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168"  # Role Based Access Control Administrator
+# azure-native deletes a keyvault:Secret on the data plane (a rotation replaces it): on an RBAC vault
+# that is this data action, which Owner and Contributor do not hold (AZURE.md, lifecycle facts).
+KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+SECRET_DELETE_DATA_ACTION = "Microsoft.KeyVault/vaults/secrets/delete"
 ROLE_NAMES = {
     **ROLE_NAMES,
     CONTRIBUTOR: "Contributor",
@@ -497,6 +501,7 @@ ROLE_NAMES = {
     KEY_VAULT_CONTRIBUTOR: "Key Vault Contributor",
     MANAGED_IDENTITY_CONTRIBUTOR: "Managed Identity Contributor",
     RBAC_ADMINISTRATOR: "Role Based Access Control Administrator",
+    KEY_VAULT_SECRETS_OFFICER: "Key Vault Secrets Officer",
 }
 
 RESOURCE_GROUP_WRITE = "Microsoft.Resources/subscriptions/resourceGroups/write"

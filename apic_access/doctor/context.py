@@ -28,6 +28,7 @@ class Context:
     stack: str
     graph_claims: dict[str, Any] = field(default_factory=dict)
     _resources: dict[str, dict[str, Any] | None] = field(default_factory=dict)  # lower-case id -> resource, None: absent
+    rights: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # lower-case scope -> the caller's permission entries
 
     @property
     def subscription(self) -> str:

@@ -19,7 +19,7 @@ from apic_access.azure import arm
 from apic_access.recorder import Registration
 
 from .context import Context
-from .report import ERROR, OK
+from .report import ERROR, OK, WARNING
 
 
 def writes(ctx: Context) -> list[tuple[str, str]]:
@@ -74,10 +74,12 @@ def _pattern(action: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(action).replace(r"\*", ".*") + "$", re.IGNORECASE)
 
 
-def allowed(permissions: Iterable[Mapping[str, Any]], action: str) -> bool:
-    """Whether one of the permission entries grants `action` (actions minus its own notActions)."""
+def allowed(permissions: Iterable[Mapping[str, Any]], action: str, *, data: bool = False) -> bool:
+    """Whether one of the permission entries grants `action` (actions minus its own notActions;
+    with `data`, dataActions minus notDataActions)."""
+    granted, denied = ("dataActions", "notDataActions") if data else ("actions", "notActions")
     for p in permissions:
-        if any(_pattern(str(a)).match(action) for a in p.get("actions") or ()) and not any(_pattern(str(n)).match(action) for n in p.get("notActions") or ()):
+        if any(_pattern(str(a)).match(action) for a in p.get(granted) or ()) and not any(_pattern(str(n)).match(action) for n in p.get(denied) or ()):
             return True
     return False
 
@@ -103,10 +105,40 @@ def check(ctx: Context) -> None:
     granted_roles = sorted({arm.role_of(str(r.inputs.get("roleDefinitionId", ""))) for r in ctx.rec.by_type("azure-native:authorization:RoleAssignment")})
     for scope, actions in by_scope.items():
         ctx.attempt("rights", f"the rights at {_short(scope, ctx.subscription)}", partial(_scope, ctx, scope, list(actions), granted_roles))
+    secrets = ctx.rec.by_type("azure-native:keyvault:Secret")
+    if secrets:
+        i = secrets[0].inputs
+        vault = arm.vault_id(ctx.subscription, str(i.get("resourceGroupName", "")), str(i.get("vaultName", "")))
+        ctx.attempt("rights", "the rights on the vault's secrets", partial(_secret_delete, ctx, _nearest(ctx, vault), str(i.get("vaultName", ""))))
+
+
+def _rights(ctx: Context, scope: str) -> list[dict[str, Any]]:
+    """The caller's permission entries at `scope`, read once per run."""
+    key = scope.lower()
+    if key not in ctx.rights:
+        what = f"reading what the deploying identity may do at {scope}"
+        ctx.rights[key] = list(ctx.live.arm.items(arm.permissions_path(scope), arm.PERMISSIONS_API_VERSION, what=what))
+    return ctx.rights[key]
+
+
+def _secret_delete(ctx: Context, scope: str, vault: str) -> None:
+    if allowed(_rights(ctx, scope), arm.SECRET_DELETE_DATA_ACTION, data=True):
+        ctx.report.add("rights", OK, f"the deploying identity may delete vault secrets on the data plane of vault {vault} (a secret's replacement)")
+        return
+    caller = str(ctx.graph_claims.get("oid") or ctx.live.caller() or "<object id of the deploying identity>")
+    name = arm.ROLE_NAMES[arm.KEY_VAULT_SECRETS_OFFICER]
+    ctx.report.add(
+        "rights",
+        WARNING,
+        f"the deploying identity may not {arm.SECRET_DELETE_DATA_ACTION} (a data action) at {_short(scope, ctx.subscription)}: the first `pulumi up` "
+        "works, but replacing or deleting a vault secret later fails (azure-native deletes secrets on the Key Vault data plane)",
+        f'grant it {name} once the vault exists: `az role assignment create --assignee {caller} --role "{name}" --scope '
+        f"{arm.vault_id(ctx.subscription, ctx.spec.key_vault.resource_group if ctx.spec.key_vault else '', vault)}`",
+    )
 
 
 def _scope(ctx: Context, scope: str, actions: list[str], granted_roles: list[str]) -> None:
-    rights = list(ctx.live.arm.items(arm.permissions_path(scope), arm.PERMISSIONS_API_VERSION, what=f"reading what the deploying identity may do at {scope}"))
+    rights = _rights(ctx, scope)
     where = _short(scope, ctx.subscription)
     missing: dict[str, list[str]] = {}
     for action in actions:

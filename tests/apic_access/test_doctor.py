@@ -186,6 +186,12 @@ def test_the_same_subscription_in_order_can_go_ahead(project: FakeAzure, capsys:
         "  warning  vault secret legacy-credentials is marked existing (keyVault.secrets.legacy-credentials), but vault kv-contoso-dev does not exist yet\n"
         in out
     )
+    # Owner holds no data actions: a later secret replacement would fail on the vault's data plane
+    assert (
+        f"  warning  the deploying identity may not Microsoft.KeyVault/vaults/secrets/delete (a data action) at subscription {SUB}: the first `pulumi up` works, "
+        "but replacing or deleting a vault secret later fails (azure-native deletes secrets on the Key Vault data plane)\n"
+        f'           fix: grant it Key Vault Secrets Officer once the vault exists: `az role assignment create --assignee 0c0c0c0c-1111-4222-8333-444455556666 --role "Key Vault Secrets Officer" --scope {VAULT_ID}`\n'
+    ) in out
     assert out.endswith(": `pulumi up` can go ahead\n")
     assert project.writes() == []
     assert [c.path.rsplit("/", 1)[-1] for c in project.arm_calls("POST")] == ["checkNameAvailability", "getByIds"]
@@ -268,7 +274,10 @@ def test_a_live_vault_of_the_name_and_a_name_taken_elsewhere(project: FakeAzure,
 def test_rights_are_read_at_the_resource_group_once_it_exists(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
     rg = f"/subscriptions/{SUB}/resourceGroups/{RG}"
     project.put(rg, {}, location="eastus")
-    project.permissions[rg.lower()] = [{"actions": ["Microsoft.ApiCenter/*", "Microsoft.Resources/subscriptions/resourceGroups/read"], "notActions": []}]
+    project.permissions[rg.lower()] = [
+        {"actions": ["Microsoft.ApiCenter/*", "Microsoft.Resources/subscriptions/resourceGroups/read"], "notActions": []},
+        {"actions": [], "notActions": [], "dataActions": ["Microsoft.KeyVault/vaults/secrets/*"], "notDataActions": []},
+    ]
 
     code, found, _ = findings(capsys)
 
@@ -289,6 +298,9 @@ def test_rights_are_read_at_the_resource_group_once_it_exists(project: FakeAzure
         ),
         # creating the resource group is a write at the subscription, where this identity holds nothing
         (f"the deploying identity may not Microsoft.Resources/subscriptions/resourceGroups/write at subscription {SUB}", "grant it Contributor"),
+    ]
+    assert "the deploying identity may delete vault secrets on the data plane of vault kv-contoso-dev (a secret's replacement)" in [
+        f["message"] for f in found if f["severity"] == "ok"
     ]
     # the resource group exists and the spec creates it: azure-native would refuse to create it again
     assert any(f["severity"] == "warning" and f["message"].startswith("resource group rg-contoso-apis-dev already exists") for f in found)
