@@ -37,6 +37,19 @@ For `verify` and `export` it also answers, behind the same server:
   notDataActions), and no deny assignment takes it; `forbid` answers the next N calls with 403 whatever the grants (RBAC still
   propagating). A Key Vault reference must name a secret that exists, readable by one of the
   service's identities (Secrets User at the vault). Secret values come from `secret_values`.
+
+For `doctor` (all read-only, as Azure answers them):
+- soft-deleted API centers (`.../providers/Microsoft.ApiCenter/deletedServices`) and vaults
+  (`.../providers/Microsoft.KeyVault/deletedVaults`, one by location and name), from
+  `deleted_services` and `deleted_vaults`; `POST .../Microsoft.KeyVault/checkNameAvailability`
+  (taken: a vault in the fake, a soft-deleted one, or a name in `taken_vault_names`);
+- resource providers (`GET /subscriptions/<id>/providers/<namespace>`) from `providers`
+  (default: every namespace registered, API Center offered in East US and West Europe);
+- the caller's effective rights at a scope (`.../providers/Microsoft.Authorization/permissions`):
+  the `permissions` entries of the scope and its parents (default: Owner's `*`);
+- a Graph token with claims (`graph_claims`, e.g. `roles`), issued by the managed-identity
+  endpoint when the Graph endpoint is `<base>/graph` (`use_graph_token`);
+- `refuse`: ARM paths answered 403 AuthorizationFailed (a reader without the right).
 """
 
 from __future__ import annotations
@@ -78,13 +91,23 @@ _COLLECTIONS = frozenset(
 _ODATA = {"users": "#microsoft.graph.user", "groups": "#microsoft.graph.group", "servicePrincipals": "#microsoft.graph.servicePrincipal", "applications": "#microsoft.graph.application"}
 
 
-def data_plane_token(oid: str) -> str:
-    """A JWT-shaped token (unsigned) naming its principal, as Entra's tokens carry `oid`."""
+def jwt(claims: dict[str, Any]) -> str:
+    """A JWT-shaped token (unsigned) with these claims, as Entra's access tokens carry them."""
 
     def part(value: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'aud': DATA_PLANE_AUDIENCE, 'oid': oid})}.fake"
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.fake"
+
+
+def data_plane_token(oid: str) -> str:
+    """A data-plane token naming its principal, as Entra's tokens carry `oid`."""
+    return jwt({"aud": DATA_PLANE_AUDIENCE, "oid": oid})
+
+
+# What `GET /subscriptions/<id>/providers/Microsoft.ApiCenter` lists as the locations of `services`.
+API_CENTER_LOCATIONS = ["East US", "West Europe", "Australia East"]
+OWNER_RIGHTS = [{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]
 
 
 @dataclass
@@ -179,6 +202,41 @@ class FakeAzure:
                 todo.extend(self.members.get(m, []))
         return out
 
+    deleted_services: list[dict[str, Any]] = field(default_factory=list)  # soft-deleted API centers, as ARM lists them
+    deleted_vaults: list[dict[str, Any]] = field(default_factory=list)  # soft-deleted vaults, as ARM lists them
+    taken_vault_names: set[str] = field(default_factory=set)  # vault names held elsewhere in Azure
+    providers: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case namespace -> provider (default: registered)
+    permissions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # lower-case scope -> rights granted there
+    graph_claims: dict[str, Any] = field(default_factory=dict)  # claims of the Graph token (roles, scp)
+    graph_resource: str = ""  # the token audience that gets the Graph token: set by use_graph_token
+    refuse: set[str] = field(default_factory=set)  # lower-case ARM path endings answered 403 AuthorizationFailed
+
+    def use_graph_token(self, monkeypatch: pytest.MonkeyPatch, **claims: Any) -> None:
+        """Graph at `<base>/graph`, with its own token carrying `claims` (e.g. roles=[...])."""
+        self.graph_resource = f"{self.base}/graph"
+        self.graph_claims = {"aud": "https://graph.microsoft.com", "oid": self.caller, "idtyp": "app", **claims}
+        monkeypatch.setenv("APIC_ACCESS_GRAPH_ENDPOINT", self.graph_resource)
+
+    def graph_token(self) -> str:
+        return jwt(self.graph_claims)
+
+    def soft_delete_vault(self, subscription: str, name: str, location: str, *, purge_protection: bool, purge_date: str, deleted: str) -> None:
+        self.deleted_vaults.append({
+            "id": f"/subscriptions/{subscription}/providers/Microsoft.KeyVault/locations/{location}/deletedVaults/{name}",
+            "name": name, "type": "Microsoft.KeyVault/deletedVaults",
+            "properties": {"vaultId": f"/subscriptions/{subscription}/resourceGroups/rg-old/providers/Microsoft.KeyVault/vaults/{name}", "location": location,
+                           "deletionDate": deleted, "scheduledPurgeDate": purge_date, "purgeProtectionEnabled": purge_protection, "tags": {}},
+        })
+
+    def soft_delete_service(self, service_id: str, *, deleted: str, purge_date: str) -> None:
+        self.deleted_services.append({"id": service_id, "name": service_id.rsplit("/", 1)[-1], "type": "Microsoft.ApiCenter/deletedServices",
+                                      "properties": {"softDeletionDate": deleted, "scheduledPurgeDate": purge_date}})
+
+    def writes(self) -> list[Call]:
+        """Every call that could change Azure: PUT, PATCH, DELETE, and POSTs other than lookups."""
+        lookups = ("/v1.0/directoryobjects/getbyids", "/providers/microsoft.keyvault/checknameavailability")
+        return [c for c in self.arm_calls() if c.method in ("PUT", "PATCH", "DELETE") or (c.method == "POST" and not c.path.lower().endswith(lookups))]
+
     def arm_calls(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if not c.path.startswith(("/msi", "/operations")) and (method is None or c.method == method)]
 
@@ -214,14 +272,17 @@ class FakeAzure:
         if path.startswith("/msi/token"):
             if headers.get("X-IDENTITY-HEADER") != MSI_HEADER:
                 return 400, {}, {"error": "bad identity header"}
-            token = data_plane_token(self.caller) if DATA_PLANE_AUDIENCE in query.get("resource", "") else TOKEN
+            resource = query.get("resource", "")
+            token = data_plane_token(self.caller) if DATA_PLANE_AUDIENCE in resource else self.graph_token() if self.graph_resource and resource == self.graph_resource else TOKEN
             return 200, {}, {"access_token": token, "expires_on": str(int(time.time()) + 3600), "resource": query.get("resource", ""), "token_type": "Bearer"}
         if path.startswith("/workspaces/") and method == "POST":
             return self._get_credentials(path, auth)
         if path.startswith("/blobs/") and method == "GET":  # a storage SAS link: no bearer token
             name = urllib.parse.unquote(path.removeprefix("/blobs/"))
             return (200, {"Content-Type": "application/octet-stream"}, self.specifications[name].encode()) if name in self.specifications else (404, {}, None)
-        if auth not in (f"Bearer {TOKEN}", f"Bearer {data_plane_token(self.caller)}"):
+        prefix = "/graph" if path.startswith("/graph/") else ""  # Graph at <base>/graph (use_graph_token)
+        path = path[len(prefix) :]
+        if auth not in (f"Bearer {TOKEN}", f"Bearer {data_plane_token(self.caller)}") and not (self.graph_resource and auth == f"Bearer {self.graph_token()}"):
             return 401, {}, {"error": {"code": "AuthenticationFailed", "message": "The access token is missing or invalid."}}
         if self.throttle:
             self.throttle -= 1
@@ -237,7 +298,7 @@ class FakeAzure:
                 return 200, {}, self.operation_results[op]
             return (204, {}, None) if location else (200, {}, {"status": "Succeeded"})
         if path.startswith("/v1.0/"):
-            return self._graph(method, path, query, body)
+            return self._graph(method, path, query, body, prefix)
         if "api-version" not in query:
             return 400, {}, {"error": {"code": "MissingApiVersionParameter", "message": "The api-version query parameter (?api-version=) is required for all requests."}}
         key = path.lower()
@@ -255,8 +316,14 @@ class FakeAzure:
             return 500, {}, {"error": {"code": "InternalServerError", "message": "Encountered internal server error."}}
         if method == "POST" and key.rsplit("/", 1)[-1] in ("importspecification", "exportspecification"):
             return self._specification(path, body)
+        if any(key.endswith(r) for r in self.refuse):
+            message = f"The client '{self.caller}' does not have authorization to perform action over scope '{path}'."
+            return 403, {}, {"error": {"code": "AuthorizationFailed", "message": message}}
         if method == "GET" and re.fullmatch(r"/subscriptions/[^/]+", key):
             return 200, {}, {"id": path, "subscriptionId": path.rsplit("/", 1)[-1], "tenantId": self.tenant, "state": "Enabled"}
+        doctor = self._doctor(method, path, key, query, body)
+        if doctor is not None:
+            return doctor
         if method == "GET" and key.endswith("/providers/microsoft.authorization/roleassignments"):
             return self._page(path, query, self._role_assignments(key.rsplit("/providers/", 1)[0], query.get("$filter", "")))
         if method == "GET" and key.endswith(("/providers/microsoft.authorization/roleeligibilityscheduleinstances", "/providers/microsoft.authorization/denyassignments")):
@@ -308,6 +375,38 @@ class FakeAzure:
             return 200, {}, None
         return 405, {}, {"error": {"code": "MethodNotAllowed", "message": method}}
 
+    # --- what doctor reads: soft-deleted names, providers, the caller's rights ------------------
+
+    def _doctor(self, method: str, path: str, key: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any] | None:
+        if method == "GET" and key.endswith("/providers/microsoft.apicenter/deletedservices"):
+            return self._page(path, query, self.deleted_services)
+        if method == "GET" and key.endswith("/providers/microsoft.keyvault/deletedvaults"):
+            return self._page(path, query, self.deleted_vaults)
+        one = re.fullmatch(r"/subscriptions/[^/]+/providers/microsoft\.keyvault/locations/([^/]+)/deletedvaults/([^/]+)", key)
+        if method == "GET" and one:
+            found = [v for v in self.deleted_vaults if v["name"].lower() == one.group(2) and v["properties"]["location"].lower() == one.group(1)]
+            return (200, {}, found[0]) if found else (404, {}, _not_found(path))
+        if method == "POST" and key.endswith("/providers/microsoft.keyvault/checknameavailability"):
+            name = str((body or {}).get("name", "")).lower()
+            live = any(r["type"] == "vaults" and r["name"].lower() == name for r in self.resources.values())
+            if live or name in self.taken_vault_names or any(v["name"].lower() == name for v in self.deleted_vaults):
+                return 200, {}, {"nameAvailable": False, "reason": "AlreadyExists", "message": f"The vault name '{name}' is already in use."}
+            return 200, {}, {"nameAvailable": True}
+        provider = re.fullmatch(r"/subscriptions/[^/]+/providers/([^/]+)", key)
+        if method == "GET" and provider:
+            default = {"namespace": provider.group(1), "registrationState": "Registered", "resourceTypes": []}
+            if provider.group(1) == "microsoft.apicenter":
+                default = {"namespace": "Microsoft.ApiCenter", "registrationState": "Registered",
+                           "resourceTypes": [{"resourceType": "services", "locations": API_CENTER_LOCATIONS}, {"resourceType": "deletedServices", "locations": API_CENTER_LOCATIONS}]}
+            return 200, {}, self.providers.get(provider.group(1), default)
+        if method == "GET" and key.endswith("/providers/microsoft.authorization/permissions"):
+            scope = key.rsplit("/providers/microsoft.authorization/permissions", 1)[0]
+            if not self.permissions:
+                return 200, {}, {"value": OWNER_RIGHTS}
+            granted = [p for s, ps in self.permissions.items() if scope == s or scope.startswith(s.rstrip("/") + "/") for p in ps]
+            return 200, {}, {"value": granted}
+        return None
+
     # --- role assignments, Graph and the data plane ---------------------------------------------
 
     def _role_assignments(self, scope: str, filter_: str, items: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
@@ -335,7 +434,7 @@ class FakeAzure:
             out["nextLink"] = f"{self.base}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
         return 200, {}, out
 
-    def _graph(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def _graph(self, method: str, path: str, query: dict[str, str], body: Any, prefix: str = "") -> tuple[int, dict[str, str], Any]:
         parts = path.strip("/").split("/")[1:]  # after v1.0
         everything = [dict(o, **{"@odata.type": _ODATA[k]}) for k in _ODATA for o in self.directory[k]]
         if method == "POST" and parts == ["directoryObjects", "getByIds"]:
@@ -365,7 +464,7 @@ class FakeAzure:
         start = int(query.get("$skiptoken", "0"))
         out: dict[str, Any] = {"value": objects[start : start + self.page_size]}
         if start + self.page_size < len(objects):
-            out["@odata.nextLink"] = f"{self.base}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
+            out["@odata.nextLink"] = f"{self.base}{prefix}{path}?" + urllib.parse.urlencode({**query, "$skiptoken": str(start + self.page_size)})
         return 200, {}, out
 
     def _get_credentials(self, path: str, auth: str | None) -> tuple[int, dict[str, str], Any]:

@@ -244,7 +244,7 @@ def credential_failure(exc: BaseException) -> str:
 # azure-identity logs every failed attempt as a warning before raising: the message above says it once
 logging.getLogger("azure.identity").setLevel(logging.ERROR)
 
-_SIGN_IN = (
+SIGN_IN = (
     "sign in with `az login`, or set ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET "
     "(or ARM_USE_OIDC / ARM_USE_MSI) as for Pulumi's azure-native provider"
 )
@@ -290,7 +290,7 @@ class TokenSource:
             except AzureError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any credential failure is the user's to fix
-                raise NoCredentials(f"cannot sign in to Azure: {credential_failure(exc)}; {_SIGN_IN}") from None
+                raise NoCredentials(f"cannot sign in to Azure: {credential_failure(exc)}; {SIGN_IN}") from None
             self._token = str(access.token)
             self._expires_on = float(getattr(access, "expires_on", 0) or 0)
             return self._token

@@ -30,6 +30,14 @@ COMMANDS: dict[str, Command] = {
     "diff": Command("diff", "resources added, removed and changed: a stack at a git revision against the working tree's (--base REV), or between two specs"),
     "graph": Command("graph", "the resource graph: dot, mermaid or svg"),
     "secrets": Command("secrets", "list the `pulumi config set --secret` commands a stack still needs (exit 1 if any)"),
+    "doctor": Command(
+        "doctor",
+        "live and read-only, before `pulumi up`: names, providers, rights, Graph permissions, principals, secrets and budget that would stop it",
+        "Exit 0: `pulumi up` can go ahead (warnings allowed); 1: something would stop it (or the spec has errors); 2: usage; "
+        "3: Azure cannot be reached or signed in to. Reads need Reader on the subscription and Graph's User.ReadBasic.All, "
+        "GroupMember.Read.All and Application.Read.All; run it as the identity that runs `pulumi up` to check that identity's rights. "
+        "See docs/doctor.md.",
+    ),
     "verify": Command("verify", "live and read-only: does Azure hold what the spec asks for, and can its principals get credentials?"),
     "access": Command("access", "live and read-only: who can read each binding's credentials, by which path (scope, role, group, PIM), and whether the spec grants it"),
     "export": Command("export", "live and read-only: write the spec (and `pulumi import` file) of an API center made by hand"),

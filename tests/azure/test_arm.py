@@ -89,3 +89,37 @@ def test_coarse_scope_description_only_for_credential_reader_above_a_binding() -
     assert arm.assignment_description(car) == "Azure API Center Credential Access Reader, managed by apic-access"
     assert arm.assignment_description(car, "version").endswith("(scope chosen in the spec: version)")
     assert arm.assignment_description(arm.KEY_VAULT_SECRETS_USER, "api") == "Key Vault Secrets User, managed by apic-access"
+
+
+def test_the_arm_type_and_top_resource_of_an_id() -> None:
+    binding = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiCenter/services/shop/workspaces/default/apis/orders/versions/v1-0/securityRequirements/key"
+    assert arm.resource_type_of(binding) == "Microsoft.ApiCenter/services/workspaces/apis/versions/securityRequirements"
+    assert arm.top_resource(binding) == "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiCenter/services/shop"
+    assert arm.resource_type_of("/subscriptions/s/resourceGroups/rg") == ""  # no provider: not a resource type
+    assert arm.top_resource("/subscriptions/s/resourceGroups/rg") == "/subscriptions/s/resourceGroups/rg"
+
+
+def test_locations_compare_as_arm_names() -> None:
+    assert arm.location_key("East US 2") == arm.location_key("eastus2") == "eastus2"
+
+
+def test_the_role_assignment_condition_names_each_role_for_write_and_delete() -> None:
+    condition = arm.role_assignment_condition([arm.KEY_VAULT_SECRETS_USER, arm.CREDENTIAL_ACCESS_READER])
+    allowed = f"{{{arm.KEY_VAULT_SECRETS_USER}, {arm.CREDENTIAL_ACCESS_READER}}}"  # in the order given
+    assert condition == (
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR "
+        f"(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {allowed})) AND "
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR "
+        f"(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {allowed}))"
+    )
+
+
+def test_doctor_knows_the_arm_type_of_every_azure_native_resource_the_program_writes() -> None:
+    """A new azure-native resource in the program without its ARM type would go unchecked by doctor's rights check."""
+    types = {r.type for spec, stack in (("dev.yaml", "dev"), ("prod.yaml", "prod")) for r in record(ROOT / "config" / spec, stack=stack).resources if r.custom}
+    azure_native = {t for t in types if t.startswith("azure-native:")}
+    assert azure_native <= set(arm.ARM_TYPES), azure_native - set(arm.ARM_TYPES)
+    assert {t for t in types if t.startswith("pulumi-python:dynamic/")} == {
+        "pulumi-python:dynamic/apicenter:PreviewResource",  # its resourceId names the type
+        "pulumi-python:dynamic/apicenter:DefinitionImport",  # importSpecification/action on the definition
+    }

@@ -11,8 +11,6 @@ from apic_access.commands import COMMANDS
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
-# Written by other changes merged beside this one (issue 25): linked before they land.
-ELSEWHERE = {"docs/access.md", "docs/permissions.md", "docs/doctor.md"}
 
 
 def test_every_command_of_the_registry_has_its_line() -> None:
@@ -24,7 +22,7 @@ def test_every_command_of_the_registry_has_its_line() -> None:
 def test_every_link_leads_to_a_file_and_every_doc_is_linked() -> None:
     links = {target.split("#", 1)[0] for target in re.findall(r"\]\(([^)\s]+)\)", README) if not target.startswith(("http://", "https://", "#"))}
     missing = sorted(link for link in links if not (ROOT / link).exists())
-    assert [m for m in missing if m not in ELSEWHERE] == []
+    assert missing == []
     docs = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
     assert sorted(docs - links) == []
 
@@ -34,7 +32,7 @@ def test_the_docs_link_to_files_that_exist() -> None:
     for doc in sorted((ROOT / "docs").glob("*.md")):
         for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text(encoding="utf-8")):
             path = target.split("#", 1)[0]
-            if path and not target.startswith(("http://", "https://")) and not (doc.parent / path).exists() and f"docs/{path}" not in ELSEWHERE:
+            if path and not target.startswith(("http://", "https://")) and not (doc.parent / path).exists():
                 broken.append(f"{doc.name}: {target}")
     assert broken == []
 

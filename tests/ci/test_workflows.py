@@ -311,3 +311,15 @@ def test_jobs_that_only_validate_install_without_the_pulumi_sdks(workflow: str, 
             result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**os.environ, "RUNNER_TEMP": str(tmp_path)}, capture_output=True, text=True, check=True)
             pinned = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
             assert len(pinned) == 1 and re.fullmatch(r"apic-access==[\w.+]+", pinned[0]), result.stdout
+
+
+def test_deploy_runs_doctor_signed_in_before_pulumi_up() -> None:
+    """doctor needs the deploy identity's sign-in (its rights and Graph token are what it checks)
+    and must stop the job before `pulumi up` writes anything."""
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]["up"]["steps"]
+    login = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("azure/login@"))
+    up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions") and s["with"]["command"] == "up")
+    doctor = [i for i, s in enumerate(steps) if "apic-access doctor" in str(s.get("run", ""))]
+    assert len(doctor) == 1 and login < doctor[0] < up
+    assert steps[doctor[0]]["run"] == '.venv/bin/apic-access doctor --stack "${{ matrix.stack }}" --format github'
+    assert "continue-on-error" not in steps[doctor[0]]  # an error stops the deploy
