@@ -216,6 +216,10 @@ class FakeAzure:
         self.graph_resource = f"{self.base}/graph"
         self.graph_claims = {"aud": "https://graph.microsoft.com", "oid": self.caller, "idtyp": "app", **claims}
         monkeypatch.setenv("APIC_ACCESS_GRAPH_ENDPOINT", self.graph_resource)
+        # a token with other claims is another sign-in: what the process cached no longer holds
+        from apic_access.azure import client
+
+        client._shared.clear()
 
     def graph_token(self) -> str:
         return jwt(self.graph_claims)

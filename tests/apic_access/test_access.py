@@ -360,7 +360,7 @@ def test_usage_and_no_credentials_exit_codes(center: HandMade, capsys: pytest.Ca
     assert "--subscription" in capsys.readouterr().err
     monkeypatch.setenv("IDENTITY_HEADER", "wrong")
     code, _, err = run(capsys, "access", str(center.spec))
-    assert code == 3 and "no Azure credentials" in err
+    assert code == 3 and "cannot sign in to Azure: " in err
 
 
 # --- what it costs --------------------------------------------------------------------------------

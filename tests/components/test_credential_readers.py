@@ -76,7 +76,7 @@ def test_a_user_that_is_not_a_upn_is_refused_at_its_line(tmp_path: Path) -> None
 
     (problem,) = [str(p) for p in info.value.problems if p.severity == "error"]
     assert problem == (
-        f"{path}:8:13: apiCenter.credentialReaders.users[0]: 'Ops' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`"
+        f"{path}:8:13: apiCenter.credentialReaders.users[0]: 'Ops' is neither a user principal name (alice@contoso.com) nor an object id; groups go under `groups`, service principals (apps, managed identities) under `servicePrincipals`"
     )
 
 
