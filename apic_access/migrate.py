@@ -29,6 +29,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from apic_access.config.errors import plural
+
 GENERIC = "azure-native:resources:Resource"
 DEFINITION_IMPORT = "pulumi-python:dynamic/apicenter:DefinitionImport"
 FIRST_RELEASE_MODULE = b"components.definition_import"
@@ -62,7 +64,7 @@ def migrate(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     gone = set(dropped)
     parents = [r["urn"] for r in resources if r.get("parent") in gone]
     if parents:
-        raise MigrationError(f"{len(parents)} resource(s) are parented to a generic preview resource (for example {parents[0]}): this state was not made by apic-access")
+        raise MigrationError(f"{plural(len(parents), 'resource')} {'is' if len(parents) == 1 else 'are'} parented to a generic preview resource (for example {parents[0]}): this state was not made by apic-access")
     kept = []
     current: str | None = None
     for r in resources:

@@ -31,7 +31,7 @@ from typing import Any
 
 from apic_access.azure import arm
 from apic_access.components.preview_resource import leaves, lookup, not_kept, spec_path_of
-from apic_access.config.errors import display_path
+from apic_access.config.errors import display_path, plural
 from apic_access.config.model import Spec
 from apic_access.config.spec import load_spec
 
@@ -195,7 +195,7 @@ class Verifier:
                 )
             if not problems:
                 checked = sum(1 for _ in leaves(sent)) - sum(1 for p, _ in leaves(sent) if any(p == w or p.startswith(w + ".") for w in i.get("writeOnly") or []))
-                self.report.add(group, OK, "resource", f"{what} exists; the {checked} field(s) written are as sent")
+                self.report.add(group, OK, "resource", f"{what} exists; {'the field' if checked == 1 else f'the {checked} fields'} written {'is' if checked == 1 else 'are'} as sent")
         return present
 
     # grants
@@ -315,7 +315,7 @@ class Verifier:
         for note in model.notes:  # a deleted principal beyond the spec is a problem above already
             self.report.add("access", PROBLEM if note in model.unverifiable else INFO, "access", note)
         readers = {r.principal for b in model.bindings for r in b.readers.values() if not r.denied_by}
-        self.report.add("access", OK, "access", f"{len(readers)} principal(s) can read the credentials of {len(model.bindings)} binding(s); every path checked against the spec")
+        self.report.add("access", OK, "access", f"{plural(len(readers), 'principal')} can read the credentials of {plural(len(model.bindings), 'binding')}; every path checked against the spec")
 
     # portal readiness
 
@@ -504,8 +504,8 @@ _MARK = {OK: "ok", PROBLEM: "PROBLEM", EXTRA: "extra", INFO: "info"}
 
 def _summary(report: Report) -> str:
     extras = sum(f.status == EXTRA for f in report.findings)
-    verdict = "all good" if not report.problems else f"{report.problems} problem(s)"
-    return f"{verdict}, {sum(f.status == OK for f in report.findings)} check(s) passed, {extras} extra grant(s)"
+    verdict = "all good" if not report.problems else plural(report.problems, "problem")
+    return f"{verdict}, {plural(sum(f.status == OK for f in report.findings), 'check')} passed, {plural(extras, 'extra grant')}"
 
 
 def to_table(report: Report) -> str:
@@ -536,7 +536,7 @@ def to_markdown(report: Report) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     icon = {OK: "✅", PROBLEM: "❌", EXTRA: "➕", INFO: "ℹ️"}
-    head = "✅ all good" if not report.problems else f"❌ {report.problems} problem(s)"
+    head = "✅ all good" if not report.problems else f"❌ {plural(report.problems, 'problem')}"
     lines = [f"### apic-access verify: {head}", "", f"Stack `{report.stack}`, spec `{report.spec}`, subscription `{report.subscription}`.", ""]
     lines += ["| | what | check | result |", "|---|---|---|---|"]
     for group, findings in report.groups().items():

@@ -16,7 +16,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from apic_access.azure import arm
-from apic_access.config.errors import display_path
+from apic_access.config.errors import display_path, plural
 from apic_access.config.spec import load_spec
 from apic_access.errors import CommandError
 from apic_access.live import Live
@@ -105,8 +105,8 @@ def _summary(report: AccessReport) -> str:
     readers = {r.principal for b in report.model.bindings for r in b.readers.values()}
     catalog = len(report.catalog.bindings[0].readers) if report.catalog and report.catalog.bindings else 0
     return (
-        f"{len(report.model.bindings)} binding(s), {len(readers)} principal(s) can read credentials, {catalog} can see the catalog; "
-        f"{len(report.all_beyond)} path(s) beyond the spec, {len(report.all_missing)} spec grant(s) missing, {len(report.notes)} note(s)"
+        f"{plural(len(report.model.bindings), 'binding')}, {plural(len(readers), 'principal')} can read credentials, {catalog} can see the catalog; "
+        f"{plural(len(report.all_beyond), 'path')} beyond the spec, {plural(len(report.all_missing), 'spec grant')} missing, {plural(len(report.notes), 'note')}"
     )
 
 

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import Any
 
 from apic_access import options
-from apic_access.azure.client import AzureError
-from apic_access.config.errors import SpecError
-from apic_access.errors import CommandError
-from apic_access.live import UsageError, subscription_of
-from apic_access.stacks import spec_path
+from apic_access.commands import live_report
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,23 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from apic_access.access.report import FORMATS, access_report, exit_code
 
-    path = Path(args.spec) if args.spec else spec_path(args.stack)
-    try:
-        subscription = subscription_of(args.subscription, args.stack)
-    except UsageError as exc:
-        print(f"apic-access access: {exc}", file=sys.stderr)
-        return 2
-    try:
-        report = access_report(path, stack=args.stack, subscription=subscription, expand_groups=args.expand_groups)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem)
-        return 1
-    except AzureError as exc:
-        print(f"apic-access access: {exc}", file=sys.stderr)
-        return 3
-    except CommandError as exc:
-        print(f"apic-access access: {exc}", file=sys.stderr)
-        return exc.code
-    options.write(FORMATS[args.format](report), args.output)
-    return exit_code(report)
+    def make(spec: Path, subscription: str) -> Any:
+        return access_report(spec, stack=args.stack, subscription=subscription, expand_groups=args.expand_groups)
+
+    return live_report.run("access", args, make, FORMATS, exit_code)

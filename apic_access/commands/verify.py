@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from apic_access import options
-from apic_access.azure.client import AzureError
-from apic_access.config.errors import SpecError
-from apic_access.live import UsageError, subscription_of
-from apic_access.stacks import spec_path
-from apic_access.verify import FORMATS, exit_code, verify
+from apic_access.commands import live_report
 
 
 def add_arguments(v: argparse.ArgumentParser) -> None:
@@ -23,24 +17,6 @@ def add_arguments(v: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = Path(args.spec) if args.spec else spec_path(args.stack)
-    try:
-        subscription = subscription_of(args.subscription, args.stack)
-    except UsageError as exc:
-        print(f"apic-access verify: {exc}", file=sys.stderr)
-        return 2
-    try:
-        report = verify(path, stack=args.stack, subscription=subscription)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem)
-        return 1
-    except AzureError as exc:
-        print(f"apic-access verify: {exc}", file=sys.stderr)
-        return 3
-    text = FORMATS[args.format](report)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return exit_code(report)
+    from apic_access.verify import FORMATS, exit_code, verify
+
+    return live_report.run("verify", args, lambda spec, subscription: verify(spec, stack=args.stack, subscription=subscription), FORMATS, exit_code)

@@ -9,6 +9,7 @@ from typing import Any
 
 from apic_access import secrets
 from apic_access.azure import arm
+from apic_access.config.errors import plural
 from apic_access.config.grants import WARN_AT, budget
 from apic_access.config.model import Spec
 from apic_access.live import assignment_scope
@@ -31,7 +32,7 @@ def check_secrets(report: Report, spec: Spec, stack: str, config: dict[str, Any]
                 "secrets", ERROR, f"secret config {NAMESPACE}:{s.key} is set in plain text in Pulumi.{stack}.yaml", f"set it again as a secret: {command}"
             )
     if found and all(s.state == "set" for s in found):
-        report.add("secrets", OK, f"all {len(found)} secret config value(s) the spec reads are set, encrypted")
+        report.add("secrets", OK, f"all {plural(len(found), 'secret config value')} the spec reads are set, encrypted")
 
 
 def check_existing_secrets(ctx: Context) -> None:
@@ -106,7 +107,7 @@ def _budget(ctx: Context) -> None:
     after = others + wanted
     limit = arm.ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
     text = (
-        f"subscription {ctx.subscription} holds {len(held):,} role assignment(s), {mine:,} of them this spec's; with the spec's {wanted:,} "
+        f"subscription {ctx.subscription} holds {plural(len(held), 'role assignment')}, {mine:,} of them this spec's; with the spec's {wanted:,} "
         f"it would hold {after:,} of Azure's {limit:,}"
     )
     fix = (

@@ -17,6 +17,7 @@ from typing import Any
 
 from apic_access.azure import arm
 from apic_access.azure.client import AzureError
+from apic_access.config.errors import plural
 from apic_access.config.grants import api_grants
 from apic_access.config.model import Principals, Spec
 from apic_access.live import KINDS, _is_guid, quoted
@@ -180,7 +181,7 @@ def check_principals(ctx: Context) -> None:
     if by_id:
         problems += _id_lookups(ctx, by_id)
     if not problems:
-        ctx.report.add("principals", OK, f"all {len(principals)} principal(s) the spec names exist in Entra, each exactly once")
+        ctx.report.add("principals", OK, f"all {plural(len(principals), 'principal')} the spec names exist in Entra, each exactly once")
 
 
 def _batches(items: list[Named]) -> Iterator[list[Named]]:
@@ -194,7 +195,7 @@ def _find(ctx: Context, kind: str, field_: str, refs: list[str]) -> dict[str, li
     found: dict[str, list[dict[str, Any]]] = {r.lower(): [] for r in refs}
     query = {"$filter": " or ".join(f"{field_} eq {quoted(r)}" for r in refs), "$select": "id,displayName,userPrincipalName,appId"}
     try:
-        objects = list(ctx.live.graph.items(f"/{kind}", what=f"looking up {len(refs)} {KINDS[kind]}(s) in Entra", **query))
+        objects = list(ctx.live.graph.items(f"/{kind}", what=f"looking up {plural(len(refs), KINDS[kind])} in Entra", **query))
     except AzureError as exc:
         if exc.status != 400 or len(refs) == 1:
             raise

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from apic_access.config.errors import plural
+
 ERROR, WARNING, OK = "error", "warning", "ok"
 # The checks in the order they run and print, with the heading each gets.
 CHECKS = {
@@ -53,7 +55,7 @@ class Report:
 
 def verdict(report: Report) -> str:
     errors, warnings = report.count(ERROR), report.count(WARNING)
-    counts = f"{errors} error(s), {warnings} warning(s), {report.count(OK)} check(s) passed"
+    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(report.count(OK), 'check')} passed"
     if errors:
         return f"{counts}: `pulumi up` would stop; fix the errors first"
     return f"{counts}: `pulumi up` can go ahead"
@@ -91,7 +93,7 @@ def to_markdown(report: Report) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     icon = {ERROR: "❌", WARNING: "⚠️", OK: "✅"}
-    head = "✅ `pulumi up` can go ahead" if report.ok else f"❌ {report.count(ERROR)} error(s) would stop `pulumi up`"
+    head = "✅ `pulumi up` can go ahead" if report.ok else f"❌ {plural(report.count(ERROR), 'error')} would stop `pulumi up`"
     lines = [f"### apic-access doctor: {head}", "", f"Stack `{report.stack}`, spec `{report.spec}`, subscription `{report.subscription}`.", ""]
     lines += ["| | check | finding | fix |", "|---|---|---|---|"]
     for check, findings in report.by_check().items():
