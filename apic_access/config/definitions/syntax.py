@@ -49,7 +49,14 @@ class _YamlLoader(_SafeLoader):
     (`200:` is the response code "200", as in the JSON that ARM and the validators read).
     A key written twice in one mapping is noted with both positions."""
 
-    duplicates: list[tuple[dict[Any, Any], str, Any, Any]]
+    # [the mapping's node, the key, first mark, second mark, the mapping as built]: PyYAML
+    # builds a mapping into a dict it made beforehand (for aliases), so the dict is known
+    # only once construct_mapping returns
+    duplicates: list[list[Any]]
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         written = node.value
@@ -62,10 +69,18 @@ class _YamlLoader(_SafeLoader):
                 raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark, "found a key that is a mapping or list", key_node.start_mark)
             mapping[key] = self.construct_object(value_node, deep=deep)
         if len(mapping) != len(node.value):  # the common case pays this comparison alone
-            self._note_duplicates(mapping, node.value, written)
+            self._note_duplicates(node, node.value, written)
         return mapping
 
-    def _note_duplicates(self, mapping: dict[Any, Any], pairs: list[Any], written: list[Any]) -> None:
+    def construct_yaml_map(self, node: Any) -> Any:
+        data: dict[Any, Any] = {}
+        yield data
+        data.update(self.construct_mapping(node))
+        for entry in self.duplicates:
+            if entry[0] is node:
+                entry[4] = data
+
+    def _note_duplicates(self, node: Any, pairs: list[Any], written: list[Any]) -> None:
         """Keys written twice in this mapping. A key merged in (`<<: *base`) and written here
         too is YAML's override, not a duplicate."""
         mine = {id(k) for k, _ in written}
@@ -75,11 +90,12 @@ class _YamlLoader(_SafeLoader):
                 continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node)
             if key in first:
-                self.duplicates.append((mapping, str(key), first[key].start_mark, key_node.start_mark))
+                self.duplicates.append([node, str(key), first[key].start_mark, key_node.start_mark, None])
             else:
                 first[key] = key_node
 
 
+_YamlLoader.add_constructor("tag:yaml.org,2002:map", _YamlLoader.construct_yaml_map)
 _YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"] for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -103,7 +119,6 @@ def parse(text: str, syntax: str) -> Parsed:
     if over is not None:
         return Parsed(error=f"is refused: {over.message}", at=(over.mark.line, over.mark.col))
     loader = _YamlLoader(text)
-    loader.duplicates = []
     try:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -118,7 +133,7 @@ def parse(text: str, syntax: str) -> Parsed:
     duplicates = []
     if loader.duplicates:
         paths = _paths_of(document)
-        duplicates = [Duplicate(paths.get(id(owner), ()), key, (a.line + 1, a.column + 1), (b.line + 1, b.column + 1)) for owner, key, a, b in loader.duplicates]
+        duplicates = [Duplicate(paths.get(id(owner), ()), key, (a.line + 1, a.column + 1), (b.line + 1, b.column + 1)) for _, key, a, b, owner in loader.duplicates]
     return Parsed(document, duplicates=duplicates)
 
 
@@ -145,7 +160,7 @@ def _json_duplicates(text: str) -> list[Duplicate]:
     """Every key written twice in one object of JSON text known to have one, with positions:
     libyaml composes JSON into nodes that keep them (JSON is YAML)."""
     try:
-        root = yaml.compose(text, Loader=_SafeLoader)
+        root = yaml.compose(_SURROGATE_PAIR.sub(_private_use(), text), Loader=_SafeLoader)
     except (yaml.YAMLError, RecursionError):
         # JSON that libyaml does not read (rare escapes): the keys, without their places
         return [Duplicate((), key, (0, 0), (0, 0)) for key in _repeated_keys(text)]
@@ -159,14 +174,33 @@ def _json_duplicates(text: str) -> list[Duplicate]:
             for key_node, value_node in node.value:
                 key = str(key_node.value)
                 if key in seen:
-                    found.append(Duplicate(parts, key, _position(seen[key]), _position(key_node)))
+                    found.append(Duplicate(parts, _written(text, key_node), _position(seen[key]), _position(key_node)))
                 else:
                     seen[key] = key_node
-                children.append((value_node, (*parts, key)))
+                children.append((value_node, (*parts, _written(text, key_node))))
             stack.extend(reversed(children))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed([(child, (*parts, i)) for i, child in enumerate(node.value)]))
     return sorted(found, key=lambda d: d.second)
+
+
+# An escaped character outside the BMP (`"\\ud83d\\ude00"`, as json.dumps writes an emoji):
+# JSON allows it, libyaml does not.
+_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _private_use() -> Any:
+    """A replacement for each escaped pair, of the same length, one distinct character from
+    Unicode's private use area per distinct pair: positions stay, and keys stay distinct."""
+    seen: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        pair = match.group(0).lower()
+        if pair not in seen:
+            seen[pair] = f"\\u{0xE000 + len(seen) % 0x1900:04x}\\u0020"
+        return seen[pair]
+
+    return replace
 
 
 def _repeated_keys(text: str) -> list[str]:
@@ -179,6 +213,12 @@ def _repeated_keys(text: str) -> list[str]:
 
     json.loads(text, object_pairs_hook=pairs)
     return keys
+
+
+def _written(text: str, key_node: Any) -> str:
+    """A key as the original text has it (the composed text may differ in escapes, at the same offsets)."""
+    at = key_node.start_mark.index
+    return str(scanstring(text, at + 1)[0]) if text.startswith('"', at) else str(key_node.value)
 
 
 def _position(node: Any) -> tuple[int, int]:
