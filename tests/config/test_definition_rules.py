@@ -220,3 +220,11 @@ def test_a_raml_version_that_does_not_exist(tmp_path: Path) -> None:
     assert problems(spec_with(tmp_path, "notes.raml", "#%RAML 2.0\ntitle: Notes API\n")) == [
         at("notes.raml:1:1") + "'notes.raml' says RAML 2.0, which does not exist: the first line is `#%RAML 1.0` or `#%RAML 0.8`" + REFERENCED
     ]
+
+
+def test_a_graphql_syntax_error_among_comments_is_not_taken_for_markdown(tmp_path: Path) -> None:
+    # `# ...` is a GraphQL comment as much as a Markdown heading
+    text = "# The pet store's schema\n# - pets\n\ntype Query {\n  pets: [Pet\n}\n\ntype Pet {\n  name: String\n}\n"
+    assert problems(spec_with(tmp_path, "schema.graphql", text)) == [
+        at("schema.graphql:6:1") + "'schema.graphql' is not valid GraphQL: Expected ']', found '}': fix the syntax" + REFERENCED
+    ]

@@ -187,9 +187,12 @@ def _postman(document: dict[str, Any]) -> Finding:
 
 # --- what a file looks like ---------------------------------------------------------------
 
-_MARKDOWN = re.compile(r"(?m)^(?:#{1,6} \S|```|\s*[-*] \[[ xX]\] |={3,}\s*$)|\[[^\]\n]+\]\([^)\s]+\)")
+# A Markdown heading, and something only prose has beside it (a link, a list, a code fence,
+# an underlined heading): a heading alone is also a comment in YAML, GraphQL or RAML.
+_MARKDOWN_HEADING = re.compile(r"(?m)^#{1,6} \S|^={3,}[ \t]*$")
+_MARKDOWN_PROSE = re.compile(r"(?m)^```|^[ \t]*(?:[-*+]|\d+\.) \S|\[[^\]\n]+\]\([^)\s]+\)")
 _PROTOBUF = re.compile(r'(?m)^\s*(?:syntax|edition)\s*=\s*"|^\s*(?:message|service)\s+\w+\s*\{')
-_GRAPHQL = re.compile(r"(?m)^\s*(?:type|input|interface|enum|union|scalar|schema|extend\s+type|directive\s+@)\b[^\n:]*[{=@]?")
+_GRAPHQL = re.compile(r"(?m)^\s*(?:(?:type|input|interface|enum)\s+[_A-Za-z]\w*[^\n:{]*\{|schema\s*\{|scalar\s+[_A-Za-z]|union\s+\w+\s*=|extend\s+(?:type|schema)\b|directive\s+@)")
 
 
 def looks_like(text: str) -> str:
@@ -211,10 +214,10 @@ def looks_like(text: str) -> str:
     document = syntax.parse(text, "yaml").document  # within the alias budget
     if isinstance(document, dict):
         return _kind(document, "YAML")
-    if _MARKDOWN.search(text):
-        return "Markdown (a README, say)"
-    if _GRAPHQL.search(text) and "{" in text:
+    if _GRAPHQL.search(text):
         return "GraphQL"
+    if _MARKDOWN_HEADING.search(text) and _MARKDOWN_PROSE.search(text):
+        return "Markdown (a README, say)"
     return "plain text"
 
 
