@@ -4,7 +4,7 @@ ARM imports a specification into an API definition with the importSpecification 
 (components/definition_import.py). Whatever it would reject, or import without the
 operations "Try this API" needs, is reported here with the spec's file:line:col: the
 file is missing, too large, of an unknown format, does not parse, refers to other files,
-or is not valid for its format (config/definition_formats.py says what each format must be).
+or is not valid for its format (config/definitions/ says what each format must be).
 
 Paths are relative to the spec file the `file:` key is written in (with `extends`, that
 may be a base spec). The checks read the raw tree defensively, like config/checks.py.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import per_command
-from .definition_formats import Finding, Verdict, judge
+from .definitions import Finding, Verdict, judge
 from .errors import Mark, Problem, display_path, format_path
 from .project import outside, project_root
 from .schema import mark_at

@@ -171,8 +171,8 @@ def test_wsdl_does_not_parse(tmp_path: Path) -> None:
 def test_format_not_detected(tmp_path: Path) -> None:
     write(tmp_path, "petstore.yaml", "title: Petstore\npaths: {}\n")
     assert problems(spec(tmp_path, "petstore.yaml")) == [
-        AT + "cannot tell the format of 'petstore.yaml': it has no `openapi`, `swagger` or `asyncapi` key and is not a .graphql, .gql, .wsdl or "
-        ".proto file; add `specification: {name: ..., version: ...}` to the definition"
+        AT + "cannot tell the format of 'petstore.yaml': it has no `openapi`, `swagger` or `asyncapi` key and is not a .graphql, .gql, .wsdl, .wadl, "
+        ".proto or .raml file; add `specification: {name: ..., version: ...}` to the definition"
     ]
 
 

@@ -491,7 +491,7 @@ def test_proto_syntax_error_has_its_line(tmp_path: Path) -> None:
 
 
 def test_each_vendored_asyncapi_schema_is_the_official_one_for_its_version() -> None:
-    from apic_access.config.definition_formats import ASYNCAPI_SCHEMAS, asyncapi_versions
+    from apic_access.config.definitions import ASYNCAPI_SCHEMAS, asyncapi_versions
 
     assert asyncapi_versions() == ["2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0"]
     for version in asyncapi_versions():

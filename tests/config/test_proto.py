@@ -1,10 +1,10 @@
-"""config/proto.py: the protobuf grammar real files use, and the first syntax error with its line."""
+"""config/definitions/proto.py: the protobuf grammar real files use, and the first syntax error with its line."""
 
 from __future__ import annotations
 
 import pytest
 
-from apic_access.config.proto import ProtoSyntaxError, parse
+from apic_access.config.definitions.proto import ProtoSyntaxError, parse
 
 GOOGLEAPIS_STYLE = """\
 syntax = "proto3";
