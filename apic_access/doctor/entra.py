@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from apic_access.azure import arm
+from apic_access.azure import tenant
 from apic_access.azure.client import AzureError
 from apic_access.config.errors import plural
 from apic_access.config.grants import api_grants
@@ -115,12 +115,12 @@ def check_permissions(ctx: Context) -> None:
             "run doctor with the credentials `pulumi up` uses (ARM_CLIENT_ID/ARM_TENANT_ID with OIDC or a secret, or ARM_USE_MSI)",
         )
         return
-    if arm.GRAPH_AS_USER in scopes:
-        ctx.report.add("graph", OK, f"the Graph token is delegated ({arm.GRAPH_AS_USER}): the signed-in user's own directory roles decide what it may do")
+    if tenant.GRAPH_AS_USER in scopes:
+        ctx.report.add("graph", OK, f"the Graph token is delegated ({tenant.GRAPH_AS_USER}): the signed-in user's own directory roles decide what it may do")
         return
     held = roles | scopes
     for need, why in wanted:
-        accepted = arm.GRAPH_NEEDS[need]
+        accepted = tenant.GRAPH_NEEDS[need]
         have = [p for p in accepted if p in held]
         if have:
             ctx.report.add("graph", OK, f"Graph lets the deploying identity {need} ({have[0]})")
@@ -145,7 +145,7 @@ def check_permissions(ctx: Context) -> None:
 
 
 def _consent(claims: dict[str, Any], permission: str, *, delegated: bool) -> str:
-    role_id = arm.GRAPH_APP_ROLES[permission]
+    role_id = tenant.GRAPH_APP_ROLES[permission]
     if delegated:
         return (
             f"an administrator consents {permission} (delegated) for the client you sign in with, or `pulumi up` runs as a service principal "
@@ -153,7 +153,7 @@ def _consent(claims: dict[str, Any], permission: str, *, delegated: bool) -> str
         )
     app = str(claims.get("appid") or claims.get("azp") or "<client id of the deploying identity>")
     return (
-        f"add the application permission {permission} and grant admin consent: `az ad app permission add --id {app} --api {arm.GRAPH_APP_ID} "
+        f"add the application permission {permission} and grant admin consent: `az ad app permission add --id {app} --api {tenant.GRAPH_APP_ID} "
         f"--api-permissions {role_id}=Role` then `az ad app permission admin-consent --id {app}` (Entra admin center: App registrations > "
         f"the app > API permissions > Add a permission > Microsoft Graph > Application permissions > {permission} > Grant admin consent; "
         "a managed identity gets the app role through Graph's servicePrincipals/<id>/appRoleAssignments)"
@@ -185,8 +185,8 @@ def check_principals(ctx: Context) -> None:
 
 
 def _batches(items: list[Named]) -> Iterator[list[Named]]:
-    for start in range(0, len(items), arm.GRAPH_FILTER_BATCH):
-        yield items[start : start + arm.GRAPH_FILTER_BATCH]
+    for start in range(0, len(items), tenant.GRAPH_FILTER_BATCH):
+        yield items[start : start + tenant.GRAPH_FILTER_BATCH]
 
 
 def _find(ctx: Context, kind: str, field_: str, refs: list[str]) -> dict[str, list[dict[str, Any]]]:

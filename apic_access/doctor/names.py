@@ -11,7 +11,7 @@ import json
 from functools import partial
 from typing import Any
 
-from apic_access.azure import arm
+from apic_access.azure import arm, tenant
 
 from .context import Context
 from .report import ERROR, OK, WARNING
@@ -51,7 +51,7 @@ def _logical(ctx: Context, type_: str, default: str) -> str:
 def _resource_group(ctx: Context) -> None:
     ac = ctx.spec.api_center
     rg = arm.resource_group_id(ctx.subscription, ac.resource_group)
-    found = ctx.resource(rg, arm.RESOURCES_API_VERSION, f"resource group {ac.resource_group}")
+    found = ctx.resource(rg, tenant.RESOURCES_API_VERSION, f"resource group {ac.resource_group}")
     if ac.create_resource_group and found is not None:
         ctx.report.add(
             "names",
@@ -74,7 +74,7 @@ def _resource_group(ctx: Context) -> None:
     kv = ctx.spec.key_vault
     if kv and kv.resource_group.lower() != ac.resource_group.lower():
         other = arm.resource_group_id(ctx.subscription, kv.resource_group)
-        if ctx.resource(other, arm.RESOURCES_API_VERSION, f"resource group {kv.resource_group}") is None:
+        if ctx.resource(other, tenant.RESOURCES_API_VERSION, f"resource group {kv.resource_group}") is None:
             ctx.report.add(
                 "names",
                 ERROR,
@@ -90,7 +90,7 @@ def _api_center(ctx: Context) -> None:
     what = f"soft-deleted API centers of subscription {ctx.subscription}"
     deleted = [
         d
-        for d in ctx.live.arm.items(arm.deleted_services_path(ctx.subscription), arm.API_CENTER_DELETED_API_VERSION, what=f"listing the {what}")
+        for d in ctx.live.arm.items(tenant.deleted_services_path(ctx.subscription), tenant.API_CENTER_DELETED_API_VERSION, what=f"listing the {what}")
         if _name(d) == ac.name.lower()
     ]
     adopt = ADOPT.format(stack=ctx.stack, sub=ctx.subscription)
@@ -104,7 +104,7 @@ def _api_center(ctx: Context) -> None:
             ERROR,
             f"API center name {ac.name} is held by a soft-deleted API center (resource group {held_rg}, deleted {_date(props.get('softDeletionDate'))}, "
             f"purged on {_date(props.get('scheduledPurgeDate'))}): creating it fails until then",
-            f"restore it: `az rest --method put --url 'https://management.azure.com{held_id}?api-version={arm.API_CENTER_DELETED_API_VERSION}' "
+            f"restore it: `az rest --method put --url 'https://management.azure.com{held_id}?api-version={tenant.API_CENTER_DELETED_API_VERSION}' "
             f"--body '{body}'`, then {adopt}; or pick another apiCenter.name",
         )
     elif live is not None:
@@ -121,7 +121,7 @@ def _vault(ctx: Context) -> None:
     deleted = [
         v
         for v in ctx.live.arm.items(
-            arm.deleted_vaults_path(ctx.subscription), arm.KEY_VAULT_API_VERSION, what=f"listing the soft-deleted vaults of subscription {ctx.subscription}"
+            tenant.deleted_vaults_path(ctx.subscription), arm.KEY_VAULT_API_VERSION, what=f"listing the soft-deleted vaults of subscription {ctx.subscription}"
         )
         if _name(v) == kv.name.lower()
     ]
@@ -167,10 +167,10 @@ def _vault(ctx: Context) -> None:
         )
         return
     answer = ctx.live.arm.post(
-        arm.vault_name_check_path(ctx.subscription),
+        tenant.vault_name_check_path(ctx.subscription),
         "checkNameAvailability",
         arm.KEY_VAULT_API_VERSION,
-        {"name": kv.name, "type": arm.VAULT_TYPE},
+        {"name": kv.name, "type": tenant.VAULT_TYPE},
         what=f"checking that vault name {kv.name} is free",
     )
     if isinstance(answer, dict) and answer.get("nameAvailable") is False:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from apic_access.azure import arm
+from apic_access.azure import arm, tenant
 
 from .context import Context
 from .report import ERROR, OK, WARNING
@@ -16,9 +16,9 @@ def namespaces(ctx: Context) -> list[str]:
     """The providers whose resource types the stack writes."""
     out = [arm.NAMESPACE]
     if ctx.spec.key_vault:
-        out.append(arm.KEY_VAULT_NAMESPACE)
+        out.append(tenant.KEY_VAULT_NAMESPACE)
     if any(ua.name for ua in ctx.spec.api_center.user_assigned):
-        out.append(arm.MANAGED_IDENTITY_NAMESPACE)
+        out.append(tenant.MANAGED_IDENTITY_NAMESPACE)
     return out
 
 
@@ -28,7 +28,7 @@ def check(ctx: Context) -> None:
 
 
 def _provider(ctx: Context, namespace: str) -> None:
-    found = ctx.live.arm.get(arm.provider_path(ctx.subscription, namespace), arm.RESOURCES_API_VERSION, what=f"reading resource provider {namespace}") or {}
+    found = ctx.live.arm.get(tenant.provider_path(ctx.subscription, namespace), tenant.RESOURCES_API_VERSION, what=f"reading resource provider {namespace}") or {}
     state = str(found.get("registrationState") or "NotRegistered")
     register = f"`az provider register --namespace {namespace} --subscription {ctx.subscription}` (needs Contributor or Owner on the subscription)"
     if state.lower() == "registered":
@@ -49,12 +49,12 @@ def _location(ctx: Context, provider: dict[str, Any]) -> None:
     if services is None:
         return  # the provider did not say: nothing to compare with
     offered = [str(loc) for loc in services.get("locations") or ()]
-    if arm.location_key(location) in {arm.location_key(loc) for loc in offered}:
+    if tenant.location_key(location) in {tenant.location_key(loc) for loc in offered}:
         ctx.report.add("providers", OK, f"API Center is offered in {location}")
     else:
         ctx.report.add(
             "providers",
             ERROR,
             f"API Center is not offered in location {location} (apiCenter.location)",
-            f"pick one of {', '.join(sorted(arm.location_key(loc) for loc in offered))}",
+            f"pick one of {', '.join(sorted(tenant.location_key(loc) for loc in offered))}",
         )

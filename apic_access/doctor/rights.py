@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache, partial
 from typing import Any
 
-from apic_access.azure import arm
+from apic_access.azure import arm, tenant
 from apic_access.recorder import Registration
 
 from .context import Context
@@ -36,16 +36,16 @@ def writes(ctx: Context) -> list[tuple[str, str]]:
 def _write(sub: str, r: Registration) -> tuple[str, str] | None:
     i = r.inputs
     if r.type == "azure-native:resources:ResourceGroup":
-        return f"/subscriptions/{sub}", arm.RESOURCE_GROUP_WRITE
+        return f"/subscriptions/{sub}", tenant.RESOURCE_GROUP_WRITE
     if r.type == "azure-native:authorization:RoleAssignment":
-        return str(i["scope"]), arm.ROLE_ASSIGNMENT_WRITE
+        return str(i["scope"]), tenant.ROLE_ASSIGNMENT_WRITE
     if r.type.endswith(":PreviewResource"):
         rid = str(i["resourceId"])
-        return rid, f"{arm.resource_type_of(rid)}/write"
+        return rid, f"{tenant.resource_type_of(rid)}/write"
     if r.type.endswith(":DefinitionImport"):
         rid = str(i["definitionId"])
-        return rid, f"{arm.resource_type_of(rid)}/{arm.IMPORT_SPECIFICATION_ACTION}"
-    arm_type = arm.ARM_TYPES.get(r.type)
+        return rid, f"{tenant.resource_type_of(rid)}/{tenant.IMPORT_SPECIFICATION_ACTION}"
+    arm_type = tenant.ARM_TYPES.get(r.type)
     if arm_type is None:
         return None  # not an ARM resource (Entra, components)
     rg = str(i.get("resourceGroupName", ""))
@@ -60,7 +60,7 @@ def _write(sub: str, r: Registration) -> tuple[str, str] | None:
 
 def _nearest(ctx: Context, resource_id: str) -> str:
     """The deepest scope holding `resource_id` that exists now: rights there are the ones that apply."""
-    top = arm.top_resource(resource_id)
+    top = tenant.top_resource(resource_id)
     if "/providers/" in top.lower() and ctx.exists(top):
         return top
     parts = resource_id.split("/")
@@ -86,7 +86,7 @@ def allowed(permissions: Iterable[Mapping[str, Any]], action: str, *, data: bool
 
 def smallest_role(action: str) -> str:
     lower = action.lower()
-    return next((role for prefix, role in arm.SMALLEST_ROLE if lower.startswith(prefix)), arm.CONTRIBUTOR)
+    return next((role for prefix, role in tenant.SMALLEST_ROLE if lower.startswith(prefix)), arm.CONTRIBUTOR)
 
 
 def _short(scope: str, sub: str) -> str:
@@ -117,7 +117,7 @@ def _rights(ctx: Context, scope: str) -> list[dict[str, Any]]:
     key = scope.lower()
     if key not in ctx.rights:
         what = f"reading what the deploying identity may do at {scope}"
-        ctx.rights[key] = list(ctx.live.arm.items(arm.permissions_path(scope), arm.PERMISSIONS_API_VERSION, what=what))
+        ctx.rights[key] = list(ctx.live.arm.items(tenant.permissions_path(scope), tenant.PERMISSIONS_API_VERSION, what=what))
     return ctx.rights[key]
 
 

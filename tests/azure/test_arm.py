@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from apic_access.azure import arm
+from apic_access.azure import arm, tenant
 from apic_access.recorder import record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,14 +93,14 @@ def test_coarse_scope_description_only_for_credential_reader_above_a_binding() -
 
 def test_the_arm_type_and_top_resource_of_an_id() -> None:
     binding = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiCenter/services/shop/workspaces/default/apis/orders/versions/v1-0/securityRequirements/key"
-    assert arm.resource_type_of(binding) == "Microsoft.ApiCenter/services/workspaces/apis/versions/securityRequirements"
-    assert arm.top_resource(binding) == "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiCenter/services/shop"
-    assert arm.resource_type_of("/subscriptions/s/resourceGroups/rg") == ""  # no provider: not a resource type
-    assert arm.top_resource("/subscriptions/s/resourceGroups/rg") == "/subscriptions/s/resourceGroups/rg"
+    assert tenant.resource_type_of(binding) == "Microsoft.ApiCenter/services/workspaces/apis/versions/securityRequirements"
+    assert tenant.top_resource(binding) == "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiCenter/services/shop"
+    assert tenant.resource_type_of("/subscriptions/s/resourceGroups/rg") == ""  # no provider: not a resource type
+    assert tenant.top_resource("/subscriptions/s/resourceGroups/rg") == "/subscriptions/s/resourceGroups/rg"
 
 
 def test_locations_compare_as_arm_names() -> None:
-    assert arm.location_key("East US 2") == arm.location_key("eastus2") == "eastus2"
+    assert tenant.location_key("East US 2") == tenant.location_key("eastus2") == "eastus2"
 
 
 def test_the_role_assignment_condition_names_each_role_for_write_and_delete() -> None:
@@ -118,7 +118,7 @@ def test_doctor_knows_the_arm_type_of_every_azure_native_resource_the_program_wr
     """A new azure-native resource in the program without its ARM type would go unchecked by doctor's rights check."""
     types = {r.type for spec, stack in (("dev.yaml", "dev"), ("prod.yaml", "prod")) for r in record(ROOT / "config" / spec, stack=stack).resources if r.custom}
     azure_native = {t for t in types if t.startswith("azure-native:")}
-    assert azure_native <= set(arm.ARM_TYPES), azure_native - set(arm.ARM_TYPES)
+    assert azure_native <= set(tenant.ARM_TYPES), azure_native - set(tenant.ARM_TYPES)
     assert {t for t in types if t.startswith("pulumi-python:dynamic/")} == {
         "pulumi-python:dynamic/apicenter:PreviewResource",  # its resourceId names the type
         "pulumi-python:dynamic/apicenter:DefinitionImport",  # importSpecification/action on the definition
