@@ -64,6 +64,8 @@ def named(spec: Spec) -> list[Named]:
             for entry in ver.access:
                 for kind, ref in _listed(entry.principals):
                     add(kind, ref, f"apis.{api.name}.versions.{ver.name}.access[{entry.binding}].{kind}")
+    for kind, ref in _listed(spec.api_center.credential_readers):
+        add(kind, ref, f"apiCenter.credentialReaders.{kind}")
     if spec.portal:
         for kind, ref in _listed(spec.portal.readers):
             add(kind, ref, f"portal.readers.{kind}")

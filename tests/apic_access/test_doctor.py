@@ -516,3 +516,18 @@ def test_an_answer_of_an_unknown_shape_is_an_error_not_a_traceback(project: Fake
     assert "AttributeError" in message
     assert fix == "run doctor again; if it persists, report it to apic-access with this message"
     assert {f["check"] for f in found if f["severity"] == "ok"} >= {"names", "rights", "graph", "principals", "budget"}  # the rest still ran
+
+
+def test_credential_readers_are_looked_up_like_every_other_principal(project: FakeAzure, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = Path("config/dev.yaml")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("  location: eastus\n", "  location: eastus\n  credentialReaders:\n    groups: [API Platform Admins]\n", 1),
+        encoding="utf-8",
+    )
+
+    code, found, _ = findings(capsys)
+
+    assert code == 1
+    assert errors(found) == [
+        ("principals", "Entra has no group 'API Platform Admins' (apiCenter.credentialReaders.groups)", "fix the name in the spec (its exact display name), create it in Entra, or use its object id")
+    ]
