@@ -18,34 +18,11 @@ import pytest
 
 from apic_access.config.errors import SpecError
 from apic_access.config.spec import load_spec
+from tests.config.test_definition_formats import AT, REFERENCED, SPEC, at
 
 CORPUS = Path(__file__).resolve().parent / "definitions"
 
-SPEC = """\
-specVersion: 1
-apiCenter:
-  name: contoso-apis-${{stack}}
-  resourceGroup: rg-contoso-apis
-  location: eastus
-apis:
-  petstore:
-    title: Petstore
-    kind: rest
-    versions:
-      v1-0:
-        title: v1.0
-        lifecycleStage: production
-        definitions:
-          openapi:
-            title: Definition
-            file: {file}
-"""
-AT = "spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: "
-REFERENCED = "; referenced at spec.yaml:17:19"
 
-
-def at(where: str) -> str:
-    return f"{where}: apis.petstore.versions.v1-0.definitions.openapi.file: "
 
 
 def verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[str, ...] | list[str]:

@@ -11,33 +11,12 @@ import pytest
 
 from apic_access.config.errors import SpecError
 from apic_access.config.spec import load_spec
+from tests.config.test_definition_formats import AT, REFERENCED, at
+from tests.config.test_definition_formats import SPEC as SPEC_OF_ONE_FILE
 
-SPEC = """\
-specVersion: 1
-apiCenter:
-  name: contoso-apis-${{stack}}
-  resourceGroup: rg-contoso-apis
-  location: eastus
-apis:
-  petstore:
-    title: Petstore
-    kind: rest
-    versions:
-      v1-0:
-        title: v1.0
-        lifecycleStage: production
-        definitions:
-          openapi:
-            title: Definition
-            file: {file}
-{extra}"""
-AT = "spec.yaml:17:19: apis.petstore.versions.v1-0.definitions.openapi.file: "
-REFERENCED = "; referenced at spec.yaml:17:19"
+SPEC = SPEC_OF_ONE_FILE + "{extra}"  # the spec, and what a test adds after it
 OPENAPI = {"openapi": "3.0.3", "info": {"title": "Petstore", "version": "1.0"}, "paths": {}}
 
-
-def at(where: str) -> str:
-    return f"{where}: apis.petstore.versions.v1-0.definitions.openapi.file: "
 
 
 @pytest.fixture(autouse=True)
