@@ -137,5 +137,6 @@ def _next_steps(stack: str, folder: Path, where: str) -> None:
         "  pulumi login                           # once: Pulumi Cloud, or azblob://... (README of apic-access, \"Where the state lives\")\n"
         f"  pulumi install && pulumi stack init {stack}\n"
         f"  pulumi config set --secret apic-access:exampleApiKey <value> --stack {stack}\n"
+        f"  apic-access doctor --stack {stack}        # signed in to Azure, read-only: what would stop the first `pulumi up`\n"
         f'  pulumi preview --stack {stack} --policy-pack "$(apic-access policy-pack)"'
     )
