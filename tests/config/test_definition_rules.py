@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apic_access.config.errors import SpecError
-from apic_access.config.spec import load_spec
-from tests.config.test_definition_formats import AT, REFERENCED, at
+from tests.config.test_definition_formats import AT, REFERENCED, accepted, at, problems
 from tests.config.test_definition_formats import SPEC as SPEC_OF_ONE_FILE
 
 SPEC = SPEC_OF_ONE_FILE + "{extra}"  # the spec, and what a test adds after it
@@ -31,16 +29,6 @@ def spec_with(tmp_path: Path, name: str, content: str, extra: str = "") -> Path:
     return spec
 
 
-def problems(spec: Path) -> list[str]:
-    with pytest.raises(SpecError) as exc:
-        load_spec(spec)
-    return [str(p) for p in exc.value.problems]
-
-
-def accepted(spec: Path) -> tuple[str | None, str | None, list[str]]:
-    loaded = load_spec(spec)
-    d = loaded.spec.apis["petstore"].versions["v1-0"].definitions["openapi"]
-    return d.specification_name, d.specification_version, [str(w) for w in loaded.warnings]
 
 
 # --- duplicate keys ----------------------------------------------------------------------
